@@ -1,0 +1,31 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+MIN_PASSWORD_LENGTH = 6
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Tên đăng nhập", validators=[DataRequired("Em chưa nhập tên đăng nhập.")])
+    password = PasswordField("Mật khẩu", validators=[DataRequired("Em chưa nhập mật khẩu.")])
+    remember = BooleanField("Ghi nhớ trên máy này (chỉ chọn khi dùng máy riêng)")
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Mật khẩu hiện tại", validators=[DataRequired("Hãy nhập mật khẩu hiện tại.")])
+    new = PasswordField(
+        "Mật khẩu mới",
+        validators=[
+            DataRequired("Hãy nhập mật khẩu mới."),
+            Length(min=MIN_PASSWORD_LENGTH, max=128, message=f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."),
+        ],
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[DataRequired("Hãy nhập lại mật khẩu mới."), EqualTo("new", "Hai lần nhập mật khẩu mới chưa giống nhau.")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button protected by the CSRF token."""

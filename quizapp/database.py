@@ -1,0 +1,47 @@
+"""Engine tuning for the embedded SQLite default.
+
+SQLite allows one writer at a time. A transaction that reads first and writes later
+("BEGIN" then an upgrade to a write lock) fails at once with "database is locked" when another
+gunicorn worker writes meanwhile, whatever the busy timeout. So any request that may write
+starts its transaction with BEGIN IMMEDIATE: it waits its turn (busy_timeout) instead of failing.
+Plain page views (GET) keep a deferred BEGIN, so they never wait for writers (WAL mode).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 15_000
+
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def tune_engine(engine: Engine) -> None:
+    """Attach SQLite pragmas and transaction handling; PostgreSQL needs nothing here."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def writes_on_get(view):
+    """Mark a GET view that records something (e.g. a lesson opened), so it takes the write lock."""
+    view.writes_on_get = True
+    return view

@@ -1,0 +1,42 @@
+"""Error pages in Vietnamese; a CSRF failure explains itself instead of a bare 400."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+PAGES = {
+    400: ("Yêu cầu không hợp lệ", "Trang nhận được dữ liệu không đúng. Hãy quay lại và thử lần nữa."),
+    403: ("Không có quyền truy cập", "Tài khoản của em không được mở trang này."),
+    404: ("Không tìm thấy trang", "Địa chỉ này không có hoặc đã được chuyển đi. Hãy kiểm tra lại đường dẫn."),
+    405: ("Thao tác không được hỗ trợ", "Hãy quay lại trang trước và dùng các nút trên trang."),
+    413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép."),
+    500: ("Hệ thống đang gặp sự cố", "Đã có lỗi xảy ra phía máy chủ. Bài làm đã lưu vẫn còn nguyên; hãy thử lại sau ít phút."),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default = PAGES.get(code, PAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=message or default), code
+
+
+def register(app: Flask) -> None:
+    for code in PAGES:
+        if code == 500:
+            continue
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(
+            400,
+            "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang rồi thử lần nữa "
+            "(các câu trả lời đã lưu trước đó vẫn còn).",
+        )
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500)

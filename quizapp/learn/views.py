@@ -1,0 +1,146 @@
+"""The learner's journey: programme, lessons, quizzes, results. Staff can take the lessons too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth.forms import ConfirmForm
+from ..database import writes_on_get
+from ..extensions import db
+from ..models import Attempt, AttemptStatus, Page
+from ..permissions import get_lesson_or_404, get_own_attempt_or_404, get_quiz_or_404
+from ..services import attempts as attempt_service
+from ..services.progress import programme_for, record_lesson_opened, record_lesson_read
+
+bp = Blueprint("learn", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@login_required
+def home():
+    programme = programme_for(current_user)
+    return render_template("learn/home.html", programme=programme)
+
+
+@bp.route("/bai-hoc/<key>")
+@login_required
+@writes_on_get
+def lesson(key: str):
+    lesson = get_lesson_or_404(key)
+    progress = record_lesson_opened(current_user, lesson)
+    db.session.commit()
+    return render_template("learn/lesson.html", lesson=lesson, progress=progress, form=ConfirmForm())
+
+
+@bp.route("/bai-hoc/<key>/da-doc", methods=["POST"])
+@login_required
+def lesson_read(key: str):
+    lesson = get_lesson_or_404(key)
+    if ConfirmForm().validate_on_submit():
+        record_lesson_read(current_user, lesson)
+        db.session.commit()
+    if lesson.quiz and lesson.quiz.active:
+        return redirect(url_for("learn.quiz", key=lesson.quiz.key))
+    return redirect(url_for("learn.home"))
+
+
+@bp.route("/bai-kiem-tra/<key>")
+@login_required
+def quiz(key: str):
+    quiz = get_quiz_or_404(key)
+    past = db.session.scalars(
+        select(Attempt)
+        .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id)
+        .order_by(Attempt.started_at.desc())
+    ).all()
+    open_attempt = next((a for a in past if a.status == AttemptStatus.IN_PROGRESS), None)
+    submitted = [a for a in past if a.is_submitted]
+    return render_template(
+        "learn/quiz.html", quiz=quiz, open_attempt=open_attempt, submitted=submitted, form=ConfirmForm()
+    )
+
+
+@bp.route("/bai-kiem-tra/<key>/bat-dau", methods=["POST"])
+@login_required
+def start_quiz(key: str):
+    quiz = get_quiz_or_404(key)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attempt = attempt_service.start_or_resume(current_user, quiz)
+    db.session.commit()
+    return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+
+
+@bp.route("/lam-bai/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    attempt = get_own_attempt_or_404(attempt_id)
+    if attempt.is_submitted:
+        if request.method == "POST":
+            flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
+        return redirect(url_for("learn.result", attempt_id=attempt.id))
+    questions = attempt_service.shown_questions(attempt)
+    form = ConfirmForm()
+    unanswered = []
+    if request.method == "POST" and form.validate_on_submit():
+        responses = attempt_service.read_responses(questions, request.form)
+        action = request.form.get("action", "save")
+        missing = [q for q in questions if not _answered(q, responses)]
+        if action == "submit_anyway" or (action == "submit" and not missing):
+            submitted = attempt_service.submit(attempt, questions, responses)
+            db.session.commit()
+            if not submitted:
+                flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
+            return redirect(url_for("learn.result", attempt_id=attempt.id))
+        if not attempt_service.save_answers(attempt, questions, responses):
+            db.session.rollback()
+            return redirect(url_for("learn.result", attempt_id=attempt.id))
+        db.session.commit()
+        if request.headers.get("X-Autosave"):
+            return ("", 204)
+        if action == "submit":
+            unanswered = [q.item.position + 1 for q in missing]
+        else:
+            flash("Đã lưu câu trả lời. Em có thể làm tiếp bất cứ lúc nào.", "success")
+            return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+    return render_template(
+        "learn/attempt.html", attempt=attempt, questions=questions, form=form, unanswered=unanswered
+    )
+
+
+def _answered(question, responses) -> bool:
+    return attempt_service.is_answered(question.kind, responses.get(question.item.position), len(question.choices))
+
+
+@bp.route("/ket-qua/<int:attempt_id>")
+@login_required
+def result(attempt_id: int):
+    attempt = get_own_attempt_or_404(attempt_id)
+    if not attempt.is_submitted:
+        return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+    questions = attempt_service.shown_questions(attempt)
+    return render_template("learn/result.html", attempt=attempt, questions=questions, form=ConfirmForm())
+
+
+@bp.route("/trang/<key>")
+@login_required
+def page(key: str):
+    page = db.session.scalar(select(Page).where(Page.key == key, Page.active))
+    if page is None:
+        abort(404)
+    return render_template("learn/page.html", page=page)
+
+
+@bp.route("/noi-dung/media/<path:filename>")
+def media(filename: str):
+    """Lesson illustrations, served from content/media with long caching (file names change with content)."""
+    folder = Path(current_app.config["CONTENT_DIR"]) / "media"
+    response = send_from_directory(folder, filename, max_age=7 * 24 * 3600)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if filename.lower().endswith(".svg"):
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

@@ -1,0 +1,40 @@
+"""All models, importable from one place (Alembic and the app import this package)."""
+
+from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKind, QuestionVersion, Quiz
+from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
+from .people import ROLE_LABELS, Role, User
+from .progress import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    FamilyOutreach,
+    LessonProgress,
+    OutreachStatus,
+)
+
+__all__ = [
+    "Attempt",
+    "AttemptQuestion",
+    "AttemptStatus",
+    "Choice",
+    "Enrollment",
+    "FamilyOutreach",
+    "Lesson",
+    "LessonProgress",
+    "OutreachStatus",
+    "Page",
+    "ProgrammeEntry",
+    "Question",
+    "QuestionKind",
+    "QuestionVersion",
+    "Quiz",
+    "ROLE_LABELS",
+    "Role",
+    "School",
+    "SchoolClass",
+    "SchoolYear",
+    "Target",
+    "TeacherAssignment",
+    "Unit",
+    "User",
+]

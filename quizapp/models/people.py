@@ -1,0 +1,92 @@
+"""People: one account table for students and staff, told apart by role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ._base import utcnow
+
+if TYPE_CHECKING:
+    from .org import Enrollment, School, SchoolClass, Unit
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    TEACHER = "teacher"
+    SCHOOL_ADMIN = "school_admin"
+    UNIT_ADMIN = "unit_admin"
+
+
+ROLE_LABELS = {
+    Role.STUDENT: "Học sinh",
+    Role.TEACHER: "Giáo viên",
+    Role.SCHOOL_ADMIN: "Cán bộ quản lý trường",
+    Role.UNIT_ADMIN: "Cán bộ quản lý cấp trên",
+}
+
+
+class User(UserMixin, db.Model):
+    """A login. Students keep the minimum personal data: name, code, date of birth, gender."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('student', 'teacher', 'school_admin', 'unit_admin')", name="role_known"
+        ),
+        CheckConstraint(
+            "(role = 'unit_admin') = (unit_id IS NOT NULL)", name="unit_admin_has_unit"
+        ),
+        CheckConstraint("role = 'unit_admin' OR school_id IS NOT NULL", name="others_have_school"),
+        UniqueConstraint("school_id", "student_code", name="uq_user_school_student_code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    student_code: Mapped[str | None] = mapped_column(String(40))
+    birth_date: Mapped[date | None]
+    gender: Mapped[str | None] = mapped_column(String(10))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    school: Mapped[School | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    enrollments: Mapped[list[Enrollment]] = relationship(back_populates="student")
+    taught_classes: Mapped[list[SchoolClass]] = relationship(
+        secondary="teacher_assignment", viewonly=True
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.is_active_account
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == Role.STUDENT
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role != Role.STUDENT
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

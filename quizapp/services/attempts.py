@@ -1,0 +1,201 @@
+"""Quiz attempts: draw, save, submit exactly once, and show against the versions that were drawn."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Choice,
+    Question,
+    QuestionVersion,
+    Quiz,
+    User,
+)
+from ..models._base import utcnow
+from .grading import ShownChoice, has_passed, is_answered, is_correct, score_percent
+
+__all__ = ["is_answered", "open_attempt", "read_responses", "save_answers", "shown_questions", "start_or_resume", "submit"]
+
+
+def open_attempt(user: User, quiz: Quiz) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user.id,
+            Attempt.quiz_id == quiz.id,
+            Attempt.status == AttemptStatus.IN_PROGRESS,
+        )
+    )
+
+
+def start_or_resume(user: User, quiz: Quiz, rng: random.Random | None = None) -> Attempt:
+    """Return the learner's open attempt for this quiz, or draw a new one."""
+    existing = open_attempt(user, quiz)
+    if existing:
+        return existing
+    rng = rng or random.SystemRandom()
+    versions = db.session.scalars(
+        select(QuestionVersion)
+        .join(Question)
+        .where(
+            Question.quiz_id == quiz.id,
+            Question.active,
+            QuestionVersion.number == Question.latest_version,
+        )
+        .options(selectinload(QuestionVersion.choices))
+    ).all()
+    if not versions:
+        raise ValueError("quiz has no active question")
+    drawn = rng.sample(list(versions), min(quiz.draw, len(versions)))
+    attempt = Attempt(
+        user_id=user.id,
+        quiz_id=quiz.id,
+        pass_percent=quiz.pass_percent,
+        question_count=len(drawn),
+    )
+    attempt.questions = [
+        AttemptQuestion(position=i, version_id=v.id, choice_order=_shuffled_choices(v, rng))
+        for i, v in enumerate(drawn)
+    ]
+    try:
+        with db.session.begin_nested():  # a double click may race us to the unique open attempt
+            db.session.add(attempt)
+    except IntegrityError:
+        existing = open_attempt(user, quiz)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _shuffled_choices(version: QuestionVersion, rng: random.Random) -> list[int]:
+    choices = list(version.choices)
+    if version.kind == "true_false":  # always "Đúng" then "Sai"
+        choices.sort(key=lambda c: 0 if c.text_html.strip().lower().startswith("đúng") else 1)
+        return [c.id for c in choices]
+    order = choices[:]
+    for _ in range(10):
+        rng.shuffle(order)
+        # Never show an ORDER question already in the right order.
+        if version.kind != "order" or order != choices:
+            break
+    return [c.id for c in order]
+
+
+@dataclass
+class ShownQuestion:
+    """One drawn question with its choices in the order shown; the view renders this."""
+
+    item: AttemptQuestion
+    version: QuestionVersion
+    choices: list[Choice]
+
+    @property
+    def kind(self) -> str:
+        return self.version.kind
+
+    @property
+    def response(self) -> list[int]:
+        return list(self.item.response or [])
+
+    @property
+    def answered(self) -> bool:
+        return is_answered(self.kind, self.item.response, len(self.choices))
+
+    def correct_indexes(self) -> list[int]:
+        return [i for i, c in enumerate(self.choices) if c.is_correct]
+
+
+def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
+    """Load an attempt's questions, versions and choices in three queries, whatever its length."""
+    items = db.session.scalars(
+        select(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .order_by(AttemptQuestion.position)
+        .options(selectinload(AttemptQuestion.version).selectinload(QuestionVersion.choices))
+    ).all()
+    shown = []
+    for item in items:
+        by_id = {c.id: c for c in item.version.choices}
+        shown.append(ShownQuestion(item, item.version, [by_id[cid] for cid in item.choice_order]))
+    return shown
+
+
+def read_responses(questions: Sequence[ShownQuestion], form: Mapping) -> dict[int, list[int]]:
+    """Turn submitted form fields into responses; values that were never offered are dropped.
+
+    Choice questions post `q<position>` with the shown index; ORDER questions post
+    `q<position>-<shown index>` with the step number written beside that step.
+    """
+    responses: dict[int, list[int]] = {}
+    for question in questions:
+        position, count = question.item.position, len(question.choices)
+        if question.kind == "order":
+            numbers = [_int_in(form.get(f"q{position}-{i}"), 1, count) or 0 for i in range(count)]
+            responses[position] = numbers if any(numbers) else []
+        else:
+            values = form.getlist(f"q{position}") if hasattr(form, "getlist") else form.get(f"q{position}", [])
+            ticked = sorted({v for v in (_int_in(x, 0, count - 1) for x in values) if v is not None})
+            if question.kind != "many":
+                ticked = ticked[:1]
+            responses[position] = ticked
+    return responses
+
+
+def _int_in(value, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _claim(attempt: Attempt, **values) -> bool:
+    """Change an open attempt in one conditional UPDATE; False if it was submitted meanwhile."""
+    result = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    return result.rowcount == 1
+
+
+def save_answers(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict[int, list[int]]) -> bool:
+    """Keep the answers given so far; refused (False) once the attempt has been submitted."""
+    if not _claim(attempt, saved_at=utcnow()):
+        return False
+    for question in questions:
+        if question.item.position in responses:
+            question.item.response = responses[question.item.position]
+    db.session.flush()
+    return True
+
+
+def submit(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict[int, list[int]]) -> bool:
+    """Grade the attempt once. A second submit (double click, back button) changes nothing: False."""
+    now = utcnow()
+    if not _claim(attempt, status=AttemptStatus.SUBMITTED, submitted_at=now, saved_at=now):
+        return False
+    correct = 0
+    for question in questions:
+        if question.item.position in responses:
+            question.item.response = responses[question.item.position]
+        shown = [ShownChoice(c.is_correct, c.position) for c in question.choices]
+        question.item.is_correct = is_correct(question.kind, shown, question.item.response)
+        correct += question.item.is_correct
+    attempt.correct_count = correct
+    attempt.score_percent = score_percent(correct, attempt.question_count)
+    attempt.passed = has_passed(correct, attempt.question_count, attempt.pass_percent)
+    db.session.flush()
+    return True
