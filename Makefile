@@ -29,6 +29,7 @@ run: setup $(SECRET_FILE)
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it).
 test: setup
+	$(BIN)/ruff check quizapp tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from flask import Flask
 
@@ -12,7 +12,7 @@ VIETNAM = timezone(timedelta(hours=7))
 def local_time(value: datetime | None, fmt: str = "%H:%M %d/%m/%Y") -> str:
     if value is None:
         return ""
-    return value.replace(tzinfo=timezone.utc).astimezone(VIETNAM).strftime(fmt)
+    return value.replace(tzinfo=UTC).astimezone(VIETNAM).strftime(fmt)
 
 
 def vn_date(value: date | None) -> str:

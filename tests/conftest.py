@@ -144,6 +144,14 @@ def people(app):
         intruder = add_user("gv.khac", Role.TEACHER, other_school, "Phạm Xâm Nhập")
         db.session.add(TeacherAssignment(teacher_id=intruder.id, class_id=other_class.id))
         db.session.commit()
-        ids.update(teacher=teacher.id, intruder=intruder.id, klass=klass.id, other_class=other_class.id,
-                   school=school.id, other_school=other_school.id, unit=unit.id, year=year.id)
+        ids.update(
+            teacher=teacher.id,
+            intruder=intruder.id,
+            klass=klass.id,
+            other_class=other_class.id,
+            school=school.id,
+            other_school=other_school.id,
+            unit=unit.id,
+            year=year.id,
+        )
         return ids

@@ -32,9 +32,13 @@ def copy_content(tmp_path):
 
 def test_sync_twice_changes_nothing(app):
     with app.app_context():
-        counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Lesson, Quiz, Question, QuestionVersion)]
+        counts = [
+            db.session.scalar(select(func.count()).select_from(m)) for m in (Lesson, Quiz, Question, QuestionVersion)
+        ]
         assert resync(FIXTURE_CONTENT) == {}
-        again = [db.session.scalar(select(func.count()).select_from(m)) for m in (Lesson, Quiz, Question, QuestionVersion)]
+        again = [
+            db.session.scalar(select(func.count()).select_from(m)) for m in (Lesson, Quiz, Question, QuestionVersion)
+        ]
         assert counts == again == [2, 2, 7, 7]
         entries = db.session.scalars(select(ProgrammeEntry.grade).order_by(ProgrammeEntry.grade)).all()
         assert entries == [7, 7, 8, 8]

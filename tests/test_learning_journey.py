@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, LessonProgress
+from quizapp.models import AttemptQuestion, LessonProgress
 
 from .conftest import csrf_token
 from .helpers import answers_for, attempts_of, post_attempt, start_quiz
@@ -103,7 +103,9 @@ def test_unfinished_attempt_resumes_with_saved_answers_after_closing_the_browser
     assert saved >= 3  # three answered questions come back ticked
     with app.app_context():
         answered = db.session.scalars(
-            select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.response.is_not(None))
+            select(AttemptQuestion).where(
+                AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.response.is_not(None)
+            )
         ).all()
         assert len([a for a in answered if a.response]) == 3
 

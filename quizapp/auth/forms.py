@@ -23,7 +23,10 @@ class ChangePasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Nhập lại mật khẩu mới",
-        validators=[DataRequired("Hãy nhập lại mật khẩu mới."), EqualTo("new", "Hai lần nhập mật khẩu mới chưa giống nhau.")],
+        validators=[
+            DataRequired("Hãy nhập lại mật khẩu mới."),
+            EqualTo("new", "Hai lần nhập mật khẩu mới chưa giống nhau."),
+        ],
     )
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import User
@@ -14,6 +15,9 @@ from ..models._base import utcnow
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+# Checked when the username is unknown, so that a wrong username takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("khong-co-tai-khoan-nay")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -38,6 +42,8 @@ def login():
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.username) == username))
+        if user is None:
+            check_password_hash(_DUMMY_HASH, form.password.data)  # same cost as a real check
         if user is None or not user.check_password(form.password.data):
             form.password.errors.append("Tên đăng nhập hoặc mật khẩu chưa đúng. Em kiểm tra lại phiếu đăng nhập nhé.")
         elif not user.is_active:

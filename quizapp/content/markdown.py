@@ -6,8 +6,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -36,9 +36,7 @@ def _render_box(self, tokens: Sequence[Token], idx: int, _options, _env) -> str:
     if token.nesting == 1:
         name, _, title = token.info.strip().partition(" ")
         title = title.strip() or BOXES[name]
-        return (
-            f'<aside class="box box-{name}"><p class="box-title">{escapeHtml(title)}</p>\n'
-        )
+        return f'<aside class="box box-{name}"><p class="box-title">{escapeHtml(title)}</p>\n'
     return "</aside>\n"
 
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 from markdown_it.token import Token
 
-from .markdown import BOXES, MD, render, rewrite_urls, slugify
+from .markdown import BOXES, MD, render, rewrite_urls
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ATTRS = re.compile(r"\s*\{\s*#([^\s}]*)((?:\s+\.[^\s}]+)*)\s*\}\s*$")
@@ -28,7 +28,16 @@ REVIEW_MAX_AGE = timedelta(days=365)
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 LESSON_KEYS = {
-    "id", "title", "order", "quiz", "grades", "required", "minutes", "summary", "reviewed", "sources",
+    "id",
+    "title",
+    "order",
+    "quiz",
+    "grades",
+    "required",
+    "minutes",
+    "summary",
+    "reviewed",
+    "sources",
 }
 QUIZ_KEYS = {"id", "title", "lesson", "pass_percent", "draw"}
 PAGE_KEYS = {"id", "title", "reviewed", "sources"}
@@ -356,8 +365,10 @@ class _Content:
     def lesson(self, source: _Source) -> ParsedLesson:
         source.check_boxes()
         grades = source.meta.get("grades", [7, 8])
-        if not isinstance(grades, list) or not grades or not all(
-            isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 12 for g in grades
+        if (
+            not isinstance(grades, list)
+            or not grades
+            or not all(isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 12 for g in grades)
         ):
             source.error(source.line_of("grades"), "`grades` phải là danh sách khối lớp, ví dụ [7, 8]")
             grades = [7, 8]
@@ -459,7 +470,9 @@ class _Content:
         if list_at is None:
             source.error(line, "câu hỏi chưa có lựa chọn: viết `- [ ] …` / `- [x] …`, hoặc các bước `1. …`")
             return None
-        list_end = next(i for i in range(list_at, len(rest)) if rest[i].level == 0 and rest[i].type.endswith("_list_close"))
+        list_end = next(
+            i for i in range(list_at, len(rest)) if rest[i].level == 0 and rest[i].type.endswith("_list_close")
+        )
         body_tokens, list_tokens, after = rest[:list_at], rest[list_at : list_end + 1], rest[list_end + 1 :]
         ordered = list_tokens[0].type == "ordered_list_open"
         links = _Links(self, source)
@@ -469,7 +482,11 @@ class _Content:
                 continue
             item_line = token.map[0] + 1
             inline = list_tokens[i + 2] if list_tokens[i + 1].type == "paragraph_open" else None
-            closing = next(j for j in range(i, len(list_tokens)) if list_tokens[j].type == "list_item_close" and list_tokens[j].level == 1)
+            closing = next(
+                j
+                for j in range(i, len(list_tokens))
+                if list_tokens[j].type == "list_item_close" and list_tokens[j].level == 1
+            )
             if inline is None or closing != i + 4:
                 source.error(item_line, "mỗi lựa chọn chỉ viết trên một dòng, không lồng danh sách")
                 continue
@@ -483,7 +500,9 @@ class _Content:
                 is_correct = mark.group(1).lower() == "x"
                 text = text[mark.end() :]
             elif TASK_MARK.match(text):
-                source.error(item_line, "câu sắp xếp thứ tự không dùng `[ ]`/`[x]`: viết các bước theo đúng thứ tự `1. …`")
+                source.error(
+                    item_line, "câu sắp xếp thứ tự không dùng `[ ]`/`[x]`: viết các bước theo đúng thứ tự `1. …`"
+                )
                 continue
             if not text:
                 source.error(item_line, "lựa chọn trống")
@@ -493,9 +512,13 @@ class _Content:
             choices.append(ParsedChoice(MD.renderer.render(inline_tokens, MD.options, {}), is_correct, text))
         explanation_tokens: list[Token] = []
         for token in after:
-            if token.type == "blockquote_open" and token.level == 0 and not explanation_tokens:
-                explanation_tokens.append(token)
-            elif explanation_tokens and (token.level > 0 or token.type == "blockquote_close"):
+            if (
+                token.type == "blockquote_open"
+                and token.level == 0
+                and not explanation_tokens
+                or explanation_tokens
+                and (token.level > 0 or token.type == "blockquote_close")
+            ):
                 explanation_tokens.append(token)
             elif token.level == 0:
                 where = token.map[0] + 1 if token.map else line
@@ -553,15 +576,17 @@ class _Content:
 
     def cross_check(self, sources: dict[str, list[_Source]]) -> None:
         first_seen: dict[tuple[str, str], str] = {}
-        for kind, items in (("bài học", self.result.lessons), ("bài kiểm tra", self.result.quizzes), ("trang", self.result.pages)):
+        for kind, items in (
+            ("bài học", self.result.lessons),
+            ("bài kiểm tra", self.result.quizzes),
+            ("trang", self.result.pages),
+        ):
             for item in items:
                 if not item.id:
                     continue
                 where = first_seen.get((kind, item.id))
                 if where:
-                    self.result.problems.append(
-                        Problem(item.path, 2, f"mã {kind} `{item.id}` trùng với {where}")
-                    )
+                    self.result.problems.append(Problem(item.path, 2, f"mã {kind} `{item.id}` trùng với {where}"))
                 first_seen.setdefault((kind, item.id), item.path)
         quizzes = {q.id: q for q in self.result.quizzes}
         lessons = {lesson.id: lesson for lesson in self.result.lessons}
@@ -569,14 +594,23 @@ class _Content:
         for lesson in self.result.lessons:
             src = by_name[lesson.path]
             if lesson.quiz and lesson.quiz not in quizzes:
-                src.error(src.line_of("quiz"), f"bài học gọi tới bài kiểm tra `{lesson.quiz}` nhưng không có tệp nào mang mã đó")
+                src.error(
+                    src.line_of("quiz"),
+                    f"bài học gọi tới bài kiểm tra `{lesson.quiz}` nhưng không có tệp nào mang mã đó",
+                )
             elif lesson.quiz and quizzes[lesson.quiz].lesson not in (None, lesson.id):
-                src.error(src.line_of("quiz"), f"bài kiểm tra `{lesson.quiz}` thuộc về bài học khác (`{quizzes[lesson.quiz].lesson}`)")
+                src.error(
+                    src.line_of("quiz"),
+                    f"bài kiểm tra `{lesson.quiz}` thuộc về bài học khác (`{quizzes[lesson.quiz].lesson}`)",
+                )
         claimed: dict[str, str] = {}
         for quiz in self.result.quizzes:
             src = by_name[quiz.path]
             if quiz.lesson and quiz.lesson not in lessons:
-                src.error(src.line_of("lesson"), f"bài kiểm tra gọi tới bài học `{quiz.lesson}` nhưng không có tệp nào mang mã đó")
+                src.error(
+                    src.line_of("lesson"),
+                    f"bài kiểm tra gọi tới bài học `{quiz.lesson}` nhưng không có tệp nào mang mã đó",
+                )
             owner = quiz.lesson or next((les.id for les in self.result.lessons if les.quiz == quiz.id), None)
             if owner and owner in claimed:
                 src.error(src.line_of("lesson"), f"bài học `{owner}` đã có bài kiểm tra `{claimed[owner]}`")

@@ -101,14 +101,18 @@ def _sync_quizzes(content: ContentSet, lessons: dict[str, Lesson], report: Count
 
 def _sync_questions(quiz: Quiz, parsed_questions: list[ParsedQuestion], report: Counter) -> None:
     existing = {q.key: q for q in quiz.questions}
-    latest = {
-        v.question_id: v
-        for v in db.session.scalars(
-            select(QuestionVersion)
-            .join(Question)
-            .where(Question.quiz_id == quiz.id, QuestionVersion.number == Question.latest_version)
-        )
-    } if quiz.id else {}
+    latest = (
+        {
+            v.question_id: v
+            for v in db.session.scalars(
+                select(QuestionVersion)
+                .join(Question)
+                .where(Question.quiz_id == quiz.id, QuestionVersion.number == Question.latest_version)
+            )
+        }
+        if quiz.id
+        else {}
+    )
     for position, parsed in enumerate(parsed_questions):
         question = existing.get(parsed.key)
         if question is None:
@@ -139,7 +143,6 @@ def _add_version(question: Question, parsed: ParsedQuestion, number: int) -> Non
         content_hash=parsed.content_hash,
     )
     version.choices = [
-        Choice(position=i, text_html=c.text_html, is_correct=c.is_correct)
-        for i, c in enumerate(parsed.choices)
+        Choice(position=i, text_html=c.text_html, is_correct=c.is_correct) for i, c in enumerate(parsed.choices)
     ]
     db.session.add(version)

@@ -107,9 +107,7 @@ def attempt(attempt_id: int):
         else:
             flash("Đã lưu câu trả lời. Em có thể làm tiếp bất cứ lúc nào.", "success")
             return redirect(url_for("learn.attempt", attempt_id=attempt.id))
-    return render_template(
-        "learn/attempt.html", attempt=attempt, questions=questions, form=form, unanswered=unanswered
-    )
+    return render_template("learn/attempt.html", attempt=attempt, questions=questions, form=form, unanswered=unanswered)
 
 
 def _answered(question, responses) -> bool:

@@ -34,9 +34,7 @@ class Lesson(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     quiz: Mapped[Quiz | None] = relationship(back_populates="lesson", uselist=False)
-    grades: Mapped[list[ProgrammeEntry]] = relationship(
-        back_populates="lesson", cascade="all, delete-orphan"
-    )
+    grades: Mapped[list[ProgrammeEntry]] = relationship(back_populates="lesson", cascade="all, delete-orphan")
 
 
 class ProgrammeEntry(db.Model):
@@ -79,9 +77,7 @@ class Quiz(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     lesson: Mapped[Lesson | None] = relationship(back_populates="quiz")
-    questions: Mapped[list[Question]] = relationship(
-        back_populates="quiz", order_by="Question.position"
-    )
+    questions: Mapped[list[Question]] = relationship(back_populates="quiz", order_by="Question.position")
 
 
 class QuestionKind:
@@ -106,9 +102,7 @@ class Question(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")
-    versions: Mapped[list[QuestionVersion]] = relationship(
-        back_populates="question", order_by="QuestionVersion.number"
-    )
+    versions: Mapped[list[QuestionVersion]] = relationship(back_populates="question", order_by="QuestionVersion.number")
 
 
 class QuestionVersion(db.Model):
@@ -117,9 +111,7 @@ class QuestionVersion(db.Model):
     __tablename__ = "question_version"
     __table_args__ = (
         UniqueConstraint("question_id", "number", name="uq_question_version_number"),
-        CheckConstraint(
-            "kind IN ('one', 'many', 'true_false', 'order')", name="kind_known"
-        ),
+        CheckConstraint("kind IN ('one', 'many', 'true_false', 'order')", name="kind_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
@@ -132,9 +124,7 @@ class QuestionVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="versions")
-    choices: Mapped[list[Choice]] = relationship(
-        back_populates="version", order_by="Choice.position"
-    )
+    choices: Mapped[list[Choice]] = relationship(back_populates="version", order_by="Choice.position")
 
 
 class Choice(db.Model):

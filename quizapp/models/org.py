@@ -78,9 +78,7 @@ class Enrollment(db.Model):
     """A student in a class for one year; at most one class per student per year."""
 
     __tablename__ = "enrollment"
-    __table_args__ = (
-        UniqueConstraint("student_id", "school_year_id", name="uq_enrollment_student_year"),
-    )
+    __table_args__ = (UniqueConstraint("student_id", "school_year_id", name="uq_enrollment_student_year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id"), index=True)
@@ -104,9 +102,7 @@ class Target(db.Model):
 
     __tablename__ = "target"
     __table_args__ = (
-        CheckConstraint(
-            "(unit_id IS NULL) <> (school_id IS NULL)", name="unit_xor_school"
-        ),
+        CheckConstraint("(unit_id IS NULL) <> (school_id IS NULL)", name="unit_xor_school"),
         CheckConstraint("target_percent BETWEEN 1 AND 100", name="percent_range"),
         UniqueConstraint("school_year_id", "unit_id", "school_id", name="uq_target_scope"),
     )

@@ -38,12 +38,8 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('student', 'teacher', 'school_admin', 'unit_admin')", name="role_known"
-        ),
-        CheckConstraint(
-            "(role = 'unit_admin') = (unit_id IS NOT NULL)", name="unit_admin_has_unit"
-        ),
+        CheckConstraint("role IN ('student', 'teacher', 'school_admin', 'unit_admin')", name="role_known"),
+        CheckConstraint("(role = 'unit_admin') = (unit_id IS NOT NULL)", name="unit_admin_has_unit"),
         CheckConstraint("role = 'unit_admin' OR school_id IS NOT NULL", name="others_have_school"),
         UniqueConstraint("school_id", "student_code", name="uq_user_school_student_code"),
     )
@@ -65,9 +61,7 @@ class User(UserMixin, db.Model):
     school: Mapped[School | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="student")
-    taught_classes: Mapped[list[SchoolClass]] = relationship(
-        secondary="teacher_assignment", viewonly=True
-    )
+    taught_classes: Mapped[list[SchoolClass]] = relationship(secondary="teacher_assignment", viewonly=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -103,9 +103,7 @@ class FamilyOutreach(db.Model):
     """A relative a student guided through a service. No personal identifiers of the relative."""
 
     __tablename__ = "family_outreach"
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status_known"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status_known"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     relation: Mapped[str] = mapped_column(String(40))

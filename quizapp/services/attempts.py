@@ -24,7 +24,15 @@ from ..models import (
 from ..models._base import utcnow
 from .grading import ShownChoice, has_passed, is_answered, is_correct, score_percent
 
-__all__ = ["is_answered", "open_attempt", "read_responses", "save_answers", "shown_questions", "start_or_resume", "submit"]
+__all__ = [
+    "is_answered",
+    "open_attempt",
+    "read_responses",
+    "save_answers",
+    "shown_questions",
+    "start_or_resume",
+    "submit",
+]
 
 
 def open_attempt(user: User, quiz: Quiz) -> Attempt | None:

@@ -69,9 +69,7 @@ def create_demo(year_name: str) -> list[DemoLogin]:
     ward = _get_or_add(Unit, {"code": "P-THANHXUAN"}, name="UBND phường Thanh Xuân", parent_id=province.id)
     school = _get_or_add(School, {"code": "THCS-DEMO"}, name="Trường THCS Nhân Chính (demo)", unit_id=ward.id)
     year = school_year(year_name)
-    klass = _get_or_add(
-        SchoolClass, {"school_id": school.id, "school_year_id": year.id, "name": "7A1"}, grade=7
-    )
+    klass = _get_or_add(SchoolClass, {"school_id": school.id, "school_year_id": year.id, "name": "7A1"}, grade=7)
     logins = []
     teacher = _user("gv.hoa", "Nguyễn Thị Hoa", Role.TEACHER, DEMO_PASSWORD_STAFF, school_id=school.id)
     _get_or_add(TeacherAssignment, {"teacher_id": teacher.id, "class_id": klass.id})
@@ -80,8 +78,14 @@ def create_demo(year_name: str) -> list[DemoLogin]:
     logins.append(DemoLogin("Cán bộ quản lý trường", admin.full_name, admin.username, DEMO_PASSWORD_STAFF))
     for number, (code, name, born, gender) in enumerate(STUDENTS, start=1):
         student = _user(
-            f"7a1.{number:02d}", name, Role.STUDENT, DEMO_PASSWORD_STUDENT,
-            school_id=school.id, student_code=code, birth_date=born, gender=gender,
+            f"7a1.{number:02d}",
+            name,
+            Role.STUDENT,
+            DEMO_PASSWORD_STUDENT,
+            school_id=school.id,
+            student_code=code,
+            birth_date=born,
+            gender=gender,
         )
         _get_or_add(Enrollment, {"student_id": student.id, "school_year_id": year.id}, class_id=klass.id)
         logins.append(DemoLogin("Học sinh 7A1", name, student.username, DEMO_PASSWORD_STUDENT))

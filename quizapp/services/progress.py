@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -72,9 +73,7 @@ class Programme:
 
 
 def current_year() -> SchoolYear | None:
-    return db.session.scalar(
-        select(SchoolYear).where(SchoolYear.name == current_app.config["CURRENT_SCHOOL_YEAR"])
-    )
+    return db.session.scalar(select(SchoolYear).where(SchoolYear.name == current_app.config["CURRENT_SCHOOL_YEAR"]))
 
 
 def learner_grade(user: User) -> int | None:
@@ -94,12 +93,7 @@ def learner_grade(user: User) -> int | None:
 
 def programme_lessons(grade: int | None) -> list[Lesson]:
     """Required, active lessons for a grade (or for any grade when None), in programme order."""
-    query = (
-        select(Lesson)
-        .where(Lesson.active)
-        .options(selectinload(Lesson.quiz))
-        .order_by(Lesson.position, Lesson.id)
-    )
+    query = select(Lesson).where(Lesson.active).options(selectinload(Lesson.quiz)).order_by(Lesson.position, Lesson.id)
     entries = select(ProgrammeEntry.lesson_id)
     if grade is not None:
         entries = entries.where(ProgrammeEntry.grade == grade)
@@ -110,8 +104,7 @@ def programme_for(user: User) -> Programme:
     """The learner's programme with progress, in a fixed number of queries."""
     lessons = programme_lessons(learner_grade(user))
     progress = {
-        p.lesson_id: p
-        for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
+        p.lesson_id: p for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
     }
     quiz_ids = [lesson.quiz.id for lesson in lessons if lesson.quiz]
     stats = {}
@@ -143,28 +136,32 @@ def programme_for(user: User) -> Programme:
     return Programme(modules)
 
 
-def record_lesson_opened(user: User, lesson: Lesson) -> LessonProgress:
-    progress = db.session.scalar(
-        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
-    )
-    now = utcnow()
+def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
+    """The learner's progress row for a lesson, created on first use (safe if two tabs race)."""
+    query = select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    progress = db.session.scalar(query)
     if progress is None:
-        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=now)
-        db.session.add(progress)
-    progress.last_opened_at = now
+        now = utcnow()
+        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=now, last_opened_at=now)
+        try:
+            with db.session.begin_nested():
+                db.session.add(progress)
+        except IntegrityError:
+            progress = db.session.scalar(query)
+    return progress
+
+
+def record_lesson_opened(user: User, lesson: Lesson) -> LessonProgress:
+    progress = _progress_row(user, lesson)
+    progress.last_opened_at = utcnow()
     db.session.flush()
     return progress
 
 
 def record_lesson_read(user: User, lesson: Lesson) -> LessonProgress:
     """The learner reached the end of the lesson: mark it read and add the reading time."""
-    progress = db.session.scalar(
-        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
-    )
+    progress = _progress_row(user, lesson)
     now = utcnow()
-    if progress is None:
-        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=now, last_opened_at=now)
-        db.session.add(progress)
     elapsed = min(max(now - progress.last_opened_at, timedelta(0)), MAX_READING_SESSION)
     progress.seconds_spent = (progress.seconds_spent or 0) + int(elapsed.total_seconds())
     progress.last_opened_at = now
