@@ -39,6 +39,7 @@ def make_app(database_url: str, content_dir: Path = FIXTURE_CONTENT, **extra):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "CONTENT_DIR": str(content_dir),
         "CURRENT_SCHOOL_YEAR": YEAR,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # real hashing, cheaper than production's scrypt
     }
     config.update(extra)
     return create_app(config)
@@ -141,6 +142,14 @@ def people(app):
         db.session.add(Enrollment(student_id=intruder_student.id, class_id=other_class.id, school_year_id=year.id))
         teacher = add_user("gv.hoa", Role.TEACHER, school, "Nguyễn Thị Hoa")
         db.session.add(TeacherAssignment(teacher_id=teacher.id, class_id=klass.id))
+        # Same school, another class: a colleague who must not see 7A1 either.
+        sibling_class = SchoolClass(school_id=school.id, school_year_id=year.id, grade=7, name="7A2")
+        db.session.add(sibling_class)
+        db.session.flush()
+        colleague = add_user("gv.7a2", Role.TEACHER, school, "Đào Thị Lan")
+        db.session.add(TeacherAssignment(teacher_id=colleague.id, class_id=sibling_class.id))
+        admin = add_user("bgh.a", Role.SCHOOL_ADMIN, school, "Trần Văn Hiệu")
+        other_admin = add_user("bgh.b", Role.SCHOOL_ADMIN, other_school, "Lê Văn Khác")
         intruder = add_user("gv.khac", Role.TEACHER, other_school, "Phạm Xâm Nhập")
         db.session.add(TeacherAssignment(teacher_id=intruder.id, class_id=other_class.id))
         db.session.commit()
@@ -153,5 +162,9 @@ def people(app):
             other_school=other_school.id,
             unit=unit.id,
             year=year.id,
+            colleague=colleague.id,
+            sibling_class=sibling_class.id,
+            admin=admin.id,
+            other_admin=other_admin.id,
         )
         return ids

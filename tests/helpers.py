@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from sqlalchemy import select
 
@@ -48,3 +49,57 @@ def post_attempt(client, attempt_id: int, fields: dict, action: str = "submit"):
 def attempts_of(app, username_id: int) -> list[Attempt]:
     with app.app_context():
         return list(db.session.scalars(select(Attempt).where(Attempt.user_id == username_id).order_by(Attempt.id)))
+
+
+@contextmanager
+def count_queries(app):
+    """Count the SQL statements the app runs inside the block."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    counter = {"n": 0}
+
+    def before(*_args, **_kwargs):
+        counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+
+
+def enrol_students(app, class_id: int, names: list[str]) -> list[int]:
+    """Add students to a class (fast password hash: these accounts never log in)."""
+    from quizapp.models import Enrollment, Role, SchoolClass, User
+
+    with app.app_context():
+        school_class = db.session.get(SchoolClass, class_id)
+        ids = []
+        for number, name in enumerate(names):
+            user = User(
+                username=f"x{class_id}.{number}.{len(names)}", full_name=name, role=Role.STUDENT,
+                school_id=school_class.school_id, password_hash="!",
+            )
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Enrollment(student_id=user.id, class_id=class_id, school_year_id=school_class.school_year_id))
+            ids.append(user.id)
+        db.session.commit()
+        return ids
+
+
+def give_attempts(app, user_ids: list[int], quiz_key: str, right: bool = True) -> None:
+    """Submitted attempts for many students at once, through the same operations as the web."""
+    from quizapp.models import Quiz, User
+    from quizapp.services.attempts import shown_questions, start_or_resume, submit
+    from quizapp.services.demo import _answer
+
+    with app.app_context():
+        quiz = db.session.scalar(select(Quiz).where(Quiz.key == quiz_key))
+        for user_id in user_ids:
+            attempt = start_or_resume(db.session.get(User, user_id), quiz)
+            questions = shown_questions(attempt)
+            submit(attempt, questions, {q.item.position: _answer(q, right) for q in questions})
+        db.session.commit()

@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..forms import Form as FlaskForm
 
 MIN_PASSWORD_LENGTH = 6
 

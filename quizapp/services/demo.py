@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from ..models import Enrollment, Role, School, SchoolClass, SchoolYear, TeacherA
 
 DEMO_PASSWORD_STUDENT = "hocsinh2026"
 DEMO_PASSWORD_STAFF = "giaovien2026"
+SAMPLE_CLASS_LIST = Path(__file__).resolve().parent.parent / "demo_data" / "danh-sach-lop-8A2.xlsx"
 
 STUDENTS = [
     ("HS0701", "Nguyễn Minh Anh", date(2014, 3, 12), "Nữ"),
@@ -76,6 +78,7 @@ def create_demo(year_name: str) -> list[DemoLogin]:
     logins.append(DemoLogin("Giáo viên chủ nhiệm 7A1", teacher.full_name, teacher.username, DEMO_PASSWORD_STAFF))
     admin = _user("bgh.demo", "Trần Văn Nam", Role.SCHOOL_ADMIN, DEMO_PASSWORD_STAFF, school_id=school.id)
     logins.append(DemoLogin("Cán bộ quản lý trường", admin.full_name, admin.username, DEMO_PASSWORD_STAFF))
+    students = []
     for number, (code, name, born, gender) in enumerate(STUDENTS, start=1):
         student = _user(
             f"7a1.{number:02d}",
@@ -89,4 +92,83 @@ def create_demo(year_name: str) -> list[DemoLogin]:
         )
         _get_or_add(Enrollment, {"student_id": student.id, "school_year_id": year.id}, class_id=klass.id)
         logins.append(DemoLogin("Học sinh 7A1", name, student.username, DEMO_PASSWORD_STUDENT))
+        students.append(student)
+    # 7a1.01 and 7a1.02 stay fresh for trying the app yourself; the others show every state.
+    simulate_progress(students[2:], grade=7, plans=[None, None, 4, 2, -1])
+    logins += _import_sample_class(school, year, teacher)
     return logins
+
+
+def _import_sample_class(school: School, year: SchoolYear, teacher: User) -> list[DemoLogin]:
+    """Class 8A2 from the sample export of school software, through the real importer (first run only)."""
+    from .class_progress import class_students
+    from .rosters import apply_import, plan_import, read_roster
+
+    klass = db.session.scalar(
+        select(SchoolClass).where(
+            SchoolClass.school_id == school.id, SchoolClass.school_year_id == year.id, SchoolClass.name == "8A2"
+        )
+    )
+    if klass is None:
+        klass = SchoolClass(school_id=school.id, school_year_id=year.id, grade=8, name="8A2")
+        db.session.add(klass)
+        db.session.flush()
+        roster = read_roster(SAMPLE_CLASS_LIST.name, SAMPLE_CLASS_LIST.read_bytes())
+        for account in apply_import(plan_import(roster, school, year, klass)):
+            account.user.set_password(DEMO_PASSWORD_STUDENT)
+        _get_or_add(TeacherAssignment, {"teacher_id": teacher.id, "class_id": klass.id})
+        students = class_students(klass)
+        # A realistic mix in class-list order: some done, some half-way, two stuck, many not started yet.
+        plans = [None, 5, 0, None, 3, 0, None, -1, 0, None, 7, 0, None, 2, None, 0, -1, 4]
+        simulate_progress(students, grade=8, plans=plans)
+    first = class_students(klass)[0]
+    return [DemoLogin("Học sinh 8A2 (38 em)", first.full_name, first.username, DEMO_PASSWORD_STUDENT)]
+
+
+def simulate_progress(students: list[User], grade: int, plans: list[int | None], seed: int = 7) -> None:
+    """Give demo students every state a teacher meets: done, half-way, stuck, never started.
+
+    Uses the real operations (lesson read, attempt drawn, answers submitted and graded), so the
+    dashboard shows what real use would produce. Students who already have attempts are left alone.
+    """
+    import random
+
+    from ..models import Attempt
+    from .attempts import shown_questions, start_or_resume, submit
+    from .progress import programme_lessons, record_lesson_read
+
+    rng = random.Random(seed)
+    lessons = programme_lessons(grade)
+    # plans[i]: how many modules student i passes; None = all of them, -1 = stuck on the first quiz.
+    for student, plan in zip(students, plans, strict=False):
+        if plan is None:
+            plan = len(lessons)
+        if db.session.scalar(select(Attempt.id).where(Attempt.user_id == student.id).limit(1)):
+            continue
+        for number, lesson in enumerate(lessons):
+            if plan != -1 and number >= plan:
+                break
+            record_lesson_read(student, lesson)
+            if lesson.quiz is None:
+                continue
+            tries = [False, False] if plan == -1 else ([False, True] if number % 3 == 1 else [True])
+            for right in tries:
+                attempt = start_or_resume(student, lesson.quiz, rng)
+                questions = shown_questions(attempt)
+                responses = {q.item.position: _answer(q, right) for q in questions}
+                submit(attempt, questions, responses)
+            if plan == -1:
+                break
+
+
+def _answer(question, right: bool) -> list[int]:
+    """A right answer, or a plausible wrong one (the first wrong choice, or two steps swapped)."""
+    if question.kind == "order":
+        numbers = [c.position + 1 for c in question.choices]
+        if not right:
+            first, second = numbers.index(1), numbers.index(2)
+            numbers[first], numbers[second] = 2, 1
+        return numbers
+    correct = [i for i, c in enumerate(question.choices) if c.is_correct]
+    wrong = [i for i, c in enumerate(question.choices) if not c.is_correct]
+    return correct if right or not wrong else wrong[:1]

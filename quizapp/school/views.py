@@ -1,0 +1,89 @@
+"""School administration: assigning teachers to classes (coverage and reports come with the school area)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth.forms import ConfirmForm
+from ..extensions import db
+from ..models import Role, SchoolClass, TeacherAssignment, User
+from ..permissions import school_admin_required
+from ..services.progress import current_year
+from .forms import AssignForm
+
+bp = Blueprint("school", __name__, url_prefix="/truong", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+@school_admin_required
+def require_school_admin():
+    """Only a school's admin manages its assignments."""
+
+
+def _school_classes() -> list[SchoolClass]:
+    year = current_year()
+    if year is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(SchoolClass)
+            .where(SchoolClass.school_id == current_user.school_id, SchoolClass.school_year_id == year.id)
+            .order_by(SchoolClass.grade, SchoolClass.name)
+        )
+    )
+
+
+def _school_teachers() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.school_id == current_user.school_id,
+                User.role.in_([Role.TEACHER, Role.SCHOOL_ADMIN]),
+                User.is_active_account,
+            )
+            .order_by(User.full_name)
+        )
+    )
+
+
+@bp.route("/phan-cong", methods=["GET", "POST"])
+def assignments():
+    classes, teachers = _school_classes(), _school_teachers()
+    form = AssignForm()
+    form.teacher_id.choices = [(t.id, t.full_name) for t in teachers]
+    form.class_id.choices = [(c.id, f"Lớp {c.name}") for c in classes]
+    if form.validate_on_submit():  # the choices above are the scope: another school's ids are refused
+        if db.session.get(TeacherAssignment, {"teacher_id": form.teacher_id.data, "class_id": form.class_id.data}):
+            flash("Giáo viên này đã được phân công lớp đó.", "info")
+        else:
+            db.session.add(TeacherAssignment(teacher_id=form.teacher_id.data, class_id=form.class_id.data))
+            db.session.commit()
+            flash("Đã phân công.", "success")
+        return redirect(url_for("school.assignments"))
+    by_class = {c.id: [] for c in classes}
+    names = {t.id: t for t in teachers}
+    for a in db.session.scalars(select(TeacherAssignment).where(TeacherAssignment.class_id.in_(list(by_class)))):
+        if a.teacher_id in names:
+            by_class[a.class_id].append(names[a.teacher_id])
+    return render_template(
+        "school/assignments.html", classes=classes, by_class=by_class, form=form, remove_form=ConfirmForm()
+    )
+
+
+@bp.route("/phan-cong/<int:class_id>/<int:teacher_id>/bo", methods=["POST"])
+def unassign(class_id: int, teacher_id: int):
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None or school_class.school_id != current_user.school_id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    assignment = db.session.get(TeacherAssignment, {"teacher_id": teacher_id, "class_id": class_id})
+    if assignment:
+        db.session.delete(assignment)
+        db.session.commit()
+        flash("Đã bỏ phân công.", "success")
+    return redirect(url_for("school.assignments"))

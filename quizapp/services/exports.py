@@ -1,0 +1,103 @@
+"""Tables written as CSV or XLSX by one helper that neutralises spreadsheet formulas.
+
+A cell beginning with = + - @ (or a tab or carriage return) is run as a formula by Excel and
+LibreOffice: a student named "=HYPERLINK(...)" must stay text. CSV cells get a leading apostrophe
+(the OWASP advice); XLSX cells are written with the string type, so they open as the text typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Table:
+    title: str  # the sheet name in XLSX
+    headers: list[str]
+    rows: list[Sequence] = field(default_factory=list)
+    note: str = ""  # a line above the table, e.g. the class and the export date
+
+
+def neutralise(value: str) -> str:
+    """Prefix text that a spreadsheet would run as a formula."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (int, float)):
+        return str(value)
+    return neutralise(str(value))
+
+
+def write_csv(table: Table) -> bytes:
+    """UTF-8 with BOM, so that Excel shows Vietnamese correctly when the file is double-clicked."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(tables: Sequence[Table]) -> bytes:
+    """One sheet per table, header row bold and frozen, every text cell stored as text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(title=_sheet_title(table.title))
+        if table.note:
+            sheet.append([table.note])
+            sheet.cell(row=1, column=1).font = Font(bold=True)
+        header_row = sheet.max_row + 1 if table.note else 1
+        sheet.append(list(table.headers))
+        for cell in sheet[header_row]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for values in table.rows:
+            sheet.append([_xlsx_value(v) for v in values])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+                elif isinstance(cell.value, datetime):
+                    cell.number_format = "dd/mm/yyyy hh:mm"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "dd/mm/yyyy"
+        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        for index, header in enumerate(table.headers, start=1):
+            longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(8, longest + 2), 45)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value):
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value
+
+
+def _sheet_title(title: str) -> str:
+    for char in "[]:*?/\\":
+        title = title.replace(char, "-")
+    return title[:31] or "Sheet"
