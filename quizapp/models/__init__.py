@@ -7,15 +7,19 @@ from .progress import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
+    Certificate,
     FamilyOutreach,
     LessonProgress,
     OutreachStatus,
 )
+from .reports import IssuedReport
 
 __all__ = [
     "Attempt",
     "AttemptQuestion",
     "AttemptStatus",
+    "Certificate",
+    "IssuedReport",
     "Choice",
     "Enrollment",
     "FamilyOutreach",

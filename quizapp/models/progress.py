@@ -114,3 +114,22 @@ class FamilyOutreach(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Certificate(db.Model):
+    """Awarded once, when a learner first completes the programme; it is also the completion record.
+
+    Name, school and year are copied in, so the public verification page shows what was awarded.
+    """
+
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    school_name: Mapped[str] = mapped_column(String(200))
+    year_name: Mapped[str] = mapped_column(String(9))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()

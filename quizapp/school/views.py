@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
 from ..extensions import db
-from ..models import Role, SchoolClass, TeacherAssignment, User
+from ..models import Role, School, SchoolClass, TeacherAssignment, User
 from ..permissions import school_admin_required
+from ..services.charts import timeline_chart
+from ..services.coverage import completions_timeline, school_coverage
+from ..services.coverage_exports import school_tables
+from ..services.exports import coverage_download
 from ..services.progress import current_year
 from .forms import AssignForm
 
@@ -87,3 +93,28 @@ def unassign(class_id: int, teacher_id: int):
         db.session.commit()
         flash("Đã bỏ phân công.", "success")
     return redirect(url_for("school.assignments"))
+
+
+# --- Coverage of the school ---------------------------------------------------------------------
+
+
+@bp.route("/")
+def overview():
+    year = current_year()
+    if year is None:
+        abort(404)
+    school = db.session.get(School, current_user.school_id)
+    coverage = school_coverage(school, year)
+    total = coverage.total
+    chart = timeline_chart(completions_timeline([school.id], year, coverage.target, total.enrolled), date.today())
+    return render_template("school/overview.html", coverage=coverage, year=year, chart=chart)
+
+
+@bp.route("/do-phu.<fmt>")
+def export_coverage(fmt: str):
+    year = current_year()
+    if year is None:
+        abort(404)
+    school = db.session.get(School, current_user.school_id)
+    tables = school_tables(school_coverage(school, year), year.name, date.today())
+    return coverage_download(tables, fmt, f"do-phu-{school.code}-{year.name}")

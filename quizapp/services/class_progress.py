@@ -13,6 +13,7 @@ from ..models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
+    Certificate,
     Enrollment,
     Lesson,
     LessonProgress,
@@ -58,6 +59,7 @@ class StudentRow:
     student: User
     modules: list[ModuleCell]
     last_activity: object = None
+    certified: bool = False  # completed the programme once (it stays reached if content grows later)
 
     @property
     def done_count(self) -> int:
@@ -65,7 +67,7 @@ class StudentRow:
 
     @property
     def status(self) -> str:
-        if self.modules and all(m.done for m in self.modules):
+        if self.certified or (self.modules and all(m.done for m in self.modules)):
             return DONE
         return IN_PROGRESS if any(m.started for m in self.modules) else NOT_STARTED
 
@@ -137,6 +139,7 @@ def class_report(school_class: SchoolClass) -> ClassReport:
         .group_by(Attempt.user_id, Attempt.quiz_id)
     ).all()
     attempts = {(r[0], r[1]): r[2:] for r in attempt_rows}
+    certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(member_ids))))
     rows = []
     for student in students:
         cells, last = [], None
@@ -152,7 +155,7 @@ def class_report(school_class: SchoolClass) -> ClassReport:
                 cell.opened = cell.opened or any_count > 0
                 last = max(filter(None, [last, started]))
             cells.append(cell)
-        rows.append(StudentRow(student, cells, last))
+        rows.append(StudentRow(student, cells, last, student.id in certified))
     report = ClassReport(school_class, lessons, rows, effective_target(school_class.school, school_class.school_year))
     report.counts = Counter(row.status for row in rows)
     return report

@@ -96,6 +96,142 @@ def create_demo(year_name: str) -> list[DemoLogin]:
     # 7a1.01 and 7a1.02 stay fresh for trying the app yourself; the others show every state.
     simulate_progress(students[2:], grade=7, plans=[None, None, 4, 2, -1])
     logins += _import_sample_class(school, year, teacher)
+    logins += _other_schools(province, ward, year)
+    return logins
+
+
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thu", "Gia", "Bảo", "Khánh", "Đức", "Phương", "Hải"]
+GIVEN_NAMES = [
+    "An",
+    "Anh",
+    "Ánh",
+    "Bình",
+    "Châu",
+    "Chi",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hiếu",
+    "Hương",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "My",
+    "Nam",
+    "Ngân",
+    "Nhi",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tú",
+    "Uyên",
+    "Vy",
+]
+
+# (unit code, unit name, school code, school name, classes, share of students who complete)
+OTHER_SCHOOLS = [
+    ("P-THANHXUAN", None, "THCS-KHUONGMAI", "Trường THCS Khương Mai (demo)", ["7A1", "8A1"], 0.7),
+    (
+        "P-KHUONGDINH",
+        "UBND phường Khương Đình",
+        "THCS-KHUONGDINH",
+        "Trường THCS Khương Đình (demo)",
+        ["7A1", "8A1"],
+        0.35,
+    ),
+    ("P-KHUONGDINH", "UBND phường Khương Đình", "THCS-HAHUYTAP", "Trường THCS Hạ Đình (demo)", ["7A1", "8A1"], 0.1),
+]
+
+
+def _other_schools(province: Unit, ward: Unit, year: SchoolYear) -> list[DemoLogin]:
+    """More schools under two wards, at different coverage, and the unit admins who follow them.
+
+    Their students never log in (no usable password); their progress is made with the real operations,
+    and completion dates are spread over the autumn so the chart has a history.
+    """
+    import random
+    from datetime import datetime, timedelta
+
+    from ..models import Certificate, Target
+
+    rng = random.Random(2026)
+    logins = [
+        DemoLogin(
+            "Cán bộ phường Thanh Xuân",
+            "Lê Minh Tuấn",
+            _user("px.thanhxuan", "Lê Minh Tuấn", Role.UNIT_ADMIN, DEMO_PASSWORD_STAFF, unit_id=ward.id).username,
+            DEMO_PASSWORD_STAFF,
+        ),
+        DemoLogin(
+            "Cán bộ Sở GDĐT Hà Nội",
+            "Phạm Thu Hằng",
+            _user("so.hanoi", "Phạm Thu Hằng", Role.UNIT_ADMIN, DEMO_PASSWORD_STAFF, unit_id=province.id).username,
+            DEMO_PASSWORD_STAFF,
+        ),
+    ]
+    _get_or_add(
+        Target,
+        {"school_year_id": year.id, "unit_id": province.id},
+        target_grades="7,8",
+        target_percent=100,
+        deadline=date(int(year.name[:4]) + 1, 3, 31),
+        include_staff=True,
+    )
+    created = False
+    for unit_code, unit_name, code, name, class_names, share in OTHER_SCHOOLS:
+        unit = _get_or_add(Unit, {"code": unit_code}, name=unit_name or "", parent_id=province.id)
+        if db.session.scalar(select(School).where(School.code == code)) is not None:
+            continue
+        school = _get_or_add(School, {"code": code}, name=name, unit_id=unit.id)
+        created = True
+        for class_name in class_names:
+            klass = _get_or_add(
+                SchoolClass,
+                {"school_id": school.id, "school_year_id": year.id, "name": class_name},
+                grade=int(class_name[0]),
+            )
+            students = []
+            for number in range(rng.randint(24, 30)):
+                full_name = f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+                student = User(
+                    username=f"{code.lower()}.{class_name.lower()}.{number:02d}",
+                    full_name=full_name,
+                    role=Role.STUDENT,
+                    school_id=school.id,
+                    password_hash="!",
+                )
+                db.session.add(student)
+                db.session.flush()
+                db.session.add(Enrollment(student_id=student.id, class_id=klass.id, school_year_id=year.id))
+                students.append(student)
+            done = int(len(students) * share)
+            plans = [None] * done + [3, 1, 0, 0]
+            simulate_progress(students, grade=klass.grade, plans=plans, seed=klass.id)
+        for number, teacher_name in enumerate(["Đinh Thị Nga", "Trịnh Văn Phong", "Mai Thị Quỳnh"]):
+            db.session.add(
+                User(
+                    username=f"{code.lower()}.gv{number}",
+                    full_name=teacher_name,
+                    role=Role.TEACHER,
+                    school_id=school.id,
+                    password_hash="!",
+                )
+            )
+    # Spread completion dates over the autumn, so the chart shows progress over time.
+    start = datetime(int(year.name[:4]), 9, 15)
+    for certificate in db.session.scalars(select(Certificate)) if created else []:
+        if rng.random() < 0.9:
+            certificate.issued_at = start + timedelta(days=rng.randint(0, 65), hours=rng.randint(1, 10))
+    db.session.flush()
     return logins
 
 
@@ -135,6 +271,7 @@ def simulate_progress(students: list[User], grade: int, plans: list[int | None],
 
     from ..models import Attempt
     from .attempts import shown_questions, start_or_resume, submit
+    from .certificates import award_if_complete
     from .progress import programme_lessons, record_lesson_read
 
     rng = random.Random(seed)
@@ -159,6 +296,7 @@ def simulate_progress(students: list[User], grade: int, plans: list[int | None],
                 submit(attempt, questions, responses)
             if plan == -1:
                 break
+        award_if_complete(student)
 
 
 def _answer(question, right: bool) -> list[int]:

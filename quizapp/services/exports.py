@@ -101,3 +101,19 @@ def _sheet_title(title: str) -> str:
     for char in "[]:*?/\\":
         title = title.replace(char, "-")
     return title[:31] or "Sheet"
+
+
+def coverage_download(tables: Sequence[Table], fmt: str, stem: str):
+    """A download response: every table as a sheet of one XLSX, or the most detailed one as CSV."""
+    from flask import Response, abort
+
+    if fmt == "xlsx":
+        data, mimetype = write_xlsx(tables), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        data, mimetype = write_csv(tables[-1]), "text/csv; charset=utf-8"
+    else:
+        abort(404)
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,119 @@
+"""Education offices (unit admins): coverage of every school beneath their unit, drill-down, reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Role, School, SchoolClass, SchoolYear, Unit
+from ..services.charts import timeline_chart
+from ..services.class_progress import DONE, class_report
+from ..services.coverage import completions_timeline, school_coverage, unit_coverage
+from ..services.coverage_exports import unit_tables
+from ..services.exports import coverage_download
+from ..services.progress import current_year
+
+bp = Blueprint("office", __name__, url_prefix="/don-vi", template_folder="templates")
+
+
+@bp.before_request
+@login_required
+def require_unit_admin():
+    """Only unit admins work here; they see their unit and everything beneath it."""
+    if current_user.role != Role.UNIT_ADMIN:
+        abort(403)
+
+
+def _year() -> SchoolYear:
+    year = current_year()
+    if year is None:
+        abort(404)
+    return year
+
+
+def _my_unit() -> Unit:
+    return db.session.get(Unit, current_user.unit_id)
+
+
+def get_school_in_scope_or_404(school_id: int) -> School:
+    """A school beneath the unit admin's unit; any other school answers 404."""
+    school = db.session.get(School, school_id)
+    if school is None or school.unit_id not in unit_subtree(current_user.unit_id):
+        abort(404)
+    return school
+
+
+def unit_subtree(unit_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def may_see_names(unit: Unit) -> bool:
+    """Names of students stay at school level unless this unit was explicitly allowed to see them."""
+    return unit.may_see_student_names
+
+
+SORTS = {
+    "xa-nhat": ("Xa chỉ tiêu nhất", lambda s: (-s.shortfall, -s.gap, s.school.name)),
+    "ten": ("Tên trường", lambda s: s.school.name),
+    "ti-le": ("Tỉ lệ cao nhất", lambda s: (-s.total.percent, s.school.name)),
+    "so-hoc-sinh": ("Số học sinh", lambda s: (-s.total.enrolled, s.school.name)),
+}
+
+
+@bp.route("/")
+def overview():
+    year, unit = _year(), _my_unit()
+    coverage = unit_coverage(unit, year)
+    sort = request.args.get("sap-xep", "xa-nhat")
+    if sort not in SORTS:
+        sort = "xa-nhat"
+    coverage.schools.sort(key=SORTS[sort][1])
+    total = coverage.total
+    school_ids = [s.school.id for s in coverage.schools]
+    chart = timeline_chart(completions_timeline(school_ids, year, coverage.target, total.enrolled), date.today())
+    return render_template("office/overview.html", coverage=coverage, year=year, chart=chart, sorts=SORTS, sort=sort)
+
+
+@bp.route("/do-phu.<fmt>")
+def export_coverage(fmt: str):
+    year, unit = _year(), _my_unit()
+    tables = unit_tables(unit_coverage(unit, year), year.name, date.today())
+    return coverage_download(tables, fmt, f"do-phu-{unit.code}-{year.name}")
+
+
+@bp.route("/truong/<int:school_id>")
+def school(school_id: int):
+    school = get_school_in_scope_or_404(school_id)
+    year = _year()
+    coverage = school_coverage(school, year)
+    chart = timeline_chart(
+        completions_timeline([school.id], year, coverage.target, coverage.total.enrolled), date.today()
+    )
+    return render_template(
+        "office/school.html", coverage=coverage, year=year, chart=chart, names=may_see_names(_my_unit())
+    )
+
+
+@bp.route("/truong/<int:school_id>/lop/<int:class_id>")
+def school_class(school_id: int, class_id: int):
+    school = get_school_in_scope_or_404(school_id)
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None or school_class.school_id != school.id:
+        abort(404)
+    if not may_see_names(_my_unit()):
+        abort(403)
+    report = class_report(school_class)
+    not_done = [row for row in report.rows if row.status != DONE]
+    return render_template("office/class.html", school=school, report=report, not_done=not_done)
