@@ -49,13 +49,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .learn.views import bp as learn_bp
+    from .office import manage as _office_manage  # noqa: F401  (adds its routes to office_bp)
+    from .office.views import bp as office_bp
+    from .school import manage as _school_manage  # noqa: F401  (adds its routes to school_bp)
     from .school.views import bp as school_bp
     from .teach.views import bp as teach_bp
+    from .verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(teach_bp)
     app.register_blueprint(school_bp)
+    app.register_blueprint(office_bp)
+    app.register_blueprint(verify_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -73,9 +79,13 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .cli import demo_cli, user_cli
     from .content.cli import content_cli
+    from .org_cli import org_cli
+    from .report_cli import report_cli
     from .roster_cli import roster_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(roster_cli)
+    app.cli.add_command(org_cli)
+    app.cli.add_command(report_cli)

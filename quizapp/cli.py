@@ -22,7 +22,7 @@ def demo_create() -> None:
     db.session.commit()
     click.echo("Tài khoản dùng thử (chỉ dành cho bản demo):")
     for login in logins:
-        click.echo(f"  {login.role:<26} {login.name:<20} {login.username:<10} mật khẩu: {login.password}")
+        click.echo(f"  {login.role:<26} {login.name:<20} {login.username:<13} mật khẩu: {login.password}")
 
 
 @user_cli.command("set-password")

@@ -25,6 +25,9 @@ def routes(people, attempt_id):
         ("GET", f"/giao-vien/lop/{c}/nhap-danh-sach/abc123"),
         ("POST", f"/giao-vien/lop/{c}/hoc-sinh/{s}/cap-lai-mat-khau"),
         ("POST", f"/giao-vien/lop/{c}/cap-lai-mat-khau"),
+        ("GET", f"/giao-vien/lop/{c}/nguoi-than"),
+        ("POST", f"/giao-vien/lop/{c}/nguoi-than/1/xac-nhan"),
+        ("POST", f"/giao-vien/lop/{c}/nguoi-than/1/khong-xac-nhan"),
     ]
 
 
@@ -38,8 +41,20 @@ def submitted_attempt(app, client, auth, people):
 
 
 def test_every_teacher_route_is_covered_here(app, people):
-    covered = {"teach.dashboard", "teach.stats", "teach.student", "teach.attempt", "teach.export",
-               "teach.import_roster", "teach.preview_import", "teach.reset_password", "teach.reset_class_passwords"}
+    covered = {
+        "teach.dashboard",
+        "teach.stats",
+        "teach.student",
+        "teach.attempt",
+        "teach.export",
+        "teach.import_roster",
+        "teach.preview_import",
+        "teach.reset_password",
+        "teach.reset_class_passwords",
+        "teach.outreach",
+        "teach.confirm_outreach",
+        "teach.reject_outreach",
+    }
     teach_endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("teach.")}
     assert teach_endpoints - {"teach.classes"} == covered
 

@@ -57,17 +57,24 @@ def upgrade():
     sa.ForeignKeyConstraint(['school_id'], ['school.id'], name=op.f('fk_issued_report_school_id_school')),
     sa.ForeignKeyConstraint(['school_year_id'], ['school_year.id'], name=op.f('fk_issued_report_school_year_id_school_year')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_issued_report_unit_id_unit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_report')),
-    sa.UniqueConstraint('school_year_id', 'unit_id', 'school_id', 'number', name='uq_issued_report_number')
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_report'))
     )
     with op.batch_alter_table('issued_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_issued_report_school_id'), ['school_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_issued_report_unit_id'), ['unit_id'], unique=False)
+        # One number per issuer and year. Partial indexes: a plain unique constraint would let rows
+        # with an empty unit_id (or school_id) repeat, since NULLs never compare equal.
+        batch_op.create_index('uq_issued_report_school_number', ['school_year_id', 'school_id', 'number'], unique=True,
+                              sqlite_where=sa.text('school_id IS NOT NULL'), postgresql_where=sa.text('school_id IS NOT NULL'))
+        batch_op.create_index('uq_issued_report_unit_number', ['school_year_id', 'unit_id', 'number'], unique=True,
+                              sqlite_where=sa.text('unit_id IS NOT NULL'), postgresql_where=sa.text('unit_id IS NOT NULL'))
 
 
 
 def downgrade():
     with op.batch_alter_table('issued_report', schema=None) as batch_op:
+        batch_op.drop_index('uq_issued_report_unit_number')
+        batch_op.drop_index('uq_issued_report_school_number')
         batch_op.drop_index(batch_op.f('ix_issued_report_unit_id'))
         batch_op.drop_index(batch_op.f('ix_issued_report_school_id'))
 

@@ -14,7 +14,12 @@ from ..extensions import db
 from ..models import Attempt, AttemptStatus, Page
 from ..permissions import get_lesson_or_404, get_own_attempt_or_404, get_quiz_or_404
 from ..services import attempts as attempt_service
+from ..services import outreach as outreach_service
+from ..services.certificates import award_if_complete, certificate_of, format_code
+from ..services.guides import family_guide
 from ..services.progress import programme_for, record_lesson_opened, record_lesson_read
+from ..services.verification import verification_qr, verification_url
+from .forms import OutreachForm
 
 bp = Blueprint("learn", __name__, template_folder="templates")
 
@@ -42,6 +47,7 @@ def lesson_read(key: str):
     lesson = get_lesson_or_404(key)
     if ConfirmForm().validate_on_submit():
         record_lesson_read(current_user, lesson)
+        award_if_complete(current_user)
         db.session.commit()
     if lesson.quiz and lesson.quiz.active:
         return redirect(url_for("learn.quiz", key=lesson.quiz.key))
@@ -92,6 +98,8 @@ def attempt(attempt_id: int):
         missing = [q for q in questions if not _answered(q, responses)]
         if action == "submit_anyway" or (action == "submit" and not missing):
             submitted = attempt_service.submit(attempt, questions, responses)
+            if submitted and attempt.passed:
+                award_if_complete(current_user)
             db.session.commit()
             if not submitted:
                 flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
@@ -142,3 +150,82 @@ def media(filename: str):
     if filename.lower().endswith(".svg"):
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
+
+
+# --- Certificate, family outreach, take-home guides ----------------------------------------------
+
+
+@bp.route("/chung-nhan", methods=["GET", "POST"])
+@login_required
+def certificate():
+    """The learner's certificate, printable on one A4 landscape page; else what is left to do."""
+    form = ConfirmForm()
+    if form.validate_on_submit():  # completed before certificates were awarded: award it now
+        award_if_complete(current_user)
+        db.session.commit()
+        return redirect(url_for("learn.certificate"))
+    certificate = certificate_of(current_user)
+    if certificate is None:
+        return render_template("learn/certificate_missing.html", programme=programme_for(current_user), form=form)
+    site_url = current_app.config["SITE_URL"].rstrip("/")
+    url = verification_url(site_url, certificate.code)
+    return render_template(
+        "learn/certificate.html",
+        certificate=certificate,
+        code=format_code(certificate.code),
+        verify_url=url,
+        lookup_url=f"{site_url}/xac-minh",
+        qr_svg=verification_qr(url),
+    )
+
+
+@bp.route("/nguoi-than", methods=["GET", "POST"])
+@login_required
+def family():
+    """Relatives the student guided: recorded after completing the programme, confirmed by a teacher."""
+    if not outreach_service.can_record(current_user):
+        return render_template("learn/family_locked.html")
+    form = OutreachForm()
+    if form.validate_on_submit():
+        values = (form.relation.data, form.service.data, form.helped_on.data)
+        if outreach_service.is_duplicate(current_user, *values):
+            flash("Em đã ghi mục này rồi (cùng người thân, cùng việc, cùng ngày).", "info")
+        else:
+            try:
+                outreach_service.record(current_user, *values, note=form.note.data or "")
+            except ValueError as refused:  # e.g. midnight passed between the form check and the save
+                flash(str(refused), "error")
+                return redirect(url_for("learn.family"))
+            db.session.commit()
+            flash("Đã ghi lại. Thầy cô sẽ xem và xác nhận.", "success")
+        return redirect(url_for("learn.family"))
+    return render_template(
+        "learn/family.html",
+        form=form,
+        entries=outreach_service.own_entries(current_user),
+        labels=outreach_service.STATUS_LABELS,
+    )
+
+
+@bp.route("/nguoi-than/<int:entry_id>/xoa", methods=["POST"])
+@login_required
+def delete_family_entry(entry_id: int):
+    entry = outreach_service.get_own_entry(current_user, entry_id)
+    if entry is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if outreach_service.delete_pending(entry):
+        db.session.commit()
+        flash("Đã xoá mục này.", "success")
+    else:
+        flash("Thầy cô đã xem mục này nên em không xoá được nữa.", "warning")
+    return redirect(url_for("learn.family"))
+
+
+@bp.route("/bai-hoc/<key>/huong-dan-gia-dinh")
+@login_required
+def family_guide_page(key: str):
+    """A one-page handout for the family: the lesson's family box and key points, nothing of the quiz."""
+    lesson = get_lesson_or_404(key)
+    return render_template("learn/family_guide.html", guide=family_guide(lesson))

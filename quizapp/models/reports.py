@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -15,7 +15,25 @@ class IssuedReport(db.Model):
     __tablename__ = "issued_report"
     __table_args__ = (
         CheckConstraint("(unit_id IS NULL) <> (school_id IS NULL)", name="unit_xor_school"),
-        UniqueConstraint("school_year_id", "unit_id", "school_id", "number", name="uq_issued_report_number"),
+        # One number per issuer and year (partial: a NULL unit_id or school_id never compares equal).
+        Index(
+            "uq_issued_report_school_number",
+            "school_year_id",
+            "school_id",
+            "number",
+            unique=True,
+            sqlite_where=text("school_id IS NOT NULL"),
+            postgresql_where=text("school_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_issued_report_unit_number",
+            "school_year_id",
+            "unit_id",
+            "number",
+            unique=True,
+            sqlite_where=text("unit_id IS NOT NULL"),
+            postgresql_where=text("unit_id IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"))

@@ -17,7 +17,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..forms import Form
+from ..forms import MESSAGES, Form
 from ..models import Role, School, Target, Unit, User
 from ..services.org import (
     GRADES,
@@ -34,9 +34,10 @@ from ..services.org import (
 )
 from ..services.progress import current_year
 from ..services.slips import make_slips
+from ..services.vietnamese import name_sort_key
 from .views import bp
 
-INVALID_CHOICE = "Lựa chọn không hợp lệ."
+INVALID_CHOICE = MESSAGES["Not a valid choice."]  # "Lựa chọn không hợp lệ."
 
 
 class UnitForm(Form):
@@ -145,16 +146,15 @@ def _render(scope: Scope, forms: dict[str, Form]) -> str:
     unit_ids = [u.id for u, _ in scope.tree]
     school_ids = [s.id for s in scope.schools]
     admins: dict[tuple[str, int], list[User]] = {}
-    for user in db.session.scalars(
-        select(User)
-        .where(
+    users = db.session.scalars(
+        select(User).where(
             or_(
                 (User.role == Role.UNIT_ADMIN) & User.unit_id.in_(unit_ids),
                 (User.role == Role.SCHOOL_ADMIN) & User.school_id.in_(school_ids),
             )
         )
-        .order_by(User.full_name)
-    ):
+    )
+    for user in sorted(users, key=lambda u: name_sort_key(u.full_name)):
         key = ("u", user.unit_id) if user.role == Role.UNIT_ADMIN else ("s", user.school_id)
         admins.setdefault(key, []).append(user)
     targets: dict[tuple[str, int], Target] = {}

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import report_views
 from ..extensions import db
 from ..models import Role, School, SchoolClass, SchoolYear, Unit
 from ..services.charts import timeline_chart
@@ -117,3 +118,21 @@ def school_class(school_id: int, class_id: int):
     report = class_report(school_class)
     not_done = [row for row in report.rows if row.status != DONE]
     return render_template("office/class.html", school=school, report=report, not_done=not_done)
+
+
+# --- Official reports of the unit itself (shared with the school blueprint: quizapp/report_views.py) ---
+
+
+@bp.route("/bao-cao", methods=["GET", "POST"])
+def reports():
+    return report_views.index(report_views.unit_issuer())
+
+
+@bp.route("/bao-cao/<int:report_id>")
+def report(report_id: int):
+    return report_views.show(report_views.unit_issuer(), report_id)
+
+
+@bp.route("/bao-cao/<int:report_id>.pdf")
+def report_pdf(report_id: int):
+    return report_views.pdf(report_views.unit_issuer(), report_id)

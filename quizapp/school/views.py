@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import report_views
 from ..auth.forms import ConfirmForm
 from ..extensions import db
 from ..models import Role, School, SchoolClass, TeacherAssignment, User
@@ -118,3 +119,21 @@ def export_coverage(fmt: str):
     school = db.session.get(School, current_user.school_id)
     tables = school_tables(school_coverage(school, year), year.name, date.today())
     return coverage_download(tables, fmt, f"do-phu-{school.code}-{year.name}")
+
+
+# --- Official reports (shared with the office blueprint: quizapp/report_views.py) -----------------
+
+
+@bp.route("/bao-cao", methods=["GET", "POST"])
+def reports():
+    return report_views.index(report_views.school_issuer())
+
+
+@bp.route("/bao-cao/<int:report_id>")
+def report(report_id: int):
+    return report_views.show(report_views.school_issuer(), report_id)
+
+
+@bp.route("/bao-cao/<int:report_id>.pdf")
+def report_pdf(report_id: int):
+    return report_views.pdf(report_views.school_issuer(), report_id)

@@ -235,6 +235,25 @@ def _other_schools(province: Unit, ward: Unit, year: SchoolYear) -> list[DemoLog
     return logins
 
 
+def _family_entries(students: list[User], teacher: User) -> None:
+    """Relatives guided by the students who finished: some confirmed by the teacher, some waiting."""
+    from datetime import timedelta
+
+    from .outreach import can_record, record, review, vietnam_today
+
+    today = vietnam_today()
+    examples = [
+        ("Bà", "Đăng nhập VNeID"),
+        ("Mẹ", "Nộp hồ sơ trên Cổng Dịch vụ công quốc gia"),
+        ("Bố", "Nhận diện lừa đảo"),
+    ]
+    for number, student in enumerate(s for s in students if can_record(s)):
+        for offset, (relation, service) in enumerate(examples[: 1 + number % 3]):
+            entry = record(student, relation, service, today - timedelta(days=2 + offset + number))
+            if (number + offset) % 3 != 2:
+                review(entry, teacher, confirmed=True)
+
+
 def _import_sample_class(school: School, year: SchoolYear, teacher: User) -> list[DemoLogin]:
     """Class 8A2 from the sample export of school software, through the real importer (first run only)."""
     from .class_progress import class_students
@@ -257,6 +276,7 @@ def _import_sample_class(school: School, year: SchoolYear, teacher: User) -> lis
         # A realistic mix in class-list order: some done, some half-way, two stuck, many not started yet.
         plans = [None, 5, 0, None, 3, 0, None, -1, 0, None, 7, 0, None, 2, None, 0, -1, 4]
         simulate_progress(students, grade=8, plans=plans)
+        _family_entries(students, teacher)
     first = class_students(klass)[0]
     return [DemoLogin("Học sinh 8A2 (38 em)", first.full_name, first.username, DEMO_PASSWORD_STUDENT)]
 

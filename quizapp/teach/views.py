@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import Attempt, AttemptStatus, SchoolClass
 from ..permissions import classes_in_scope, get_class_or_404, get_class_student_or_404, staff_required
 from ..services import attempts as attempt_service
+from ..services import outreach as outreach_service
 from ..services.accounts import make_password
 from ..services.class_progress import STATUS_LABELS, class_report, class_students, question_stats
 from ..services.exports import write_csv, write_xlsx
@@ -55,7 +56,13 @@ def dashboard(class_id: int):
     if status == "can-giup":
         rows = [r for r in report.rows if r.stuck]
     return render_template(
-        "teach/dashboard.html", report=report, rows=rows, status=status, labels=STATUS_LABELS, form=ConfirmForm()
+        "teach/dashboard.html",
+        report=report,
+        rows=rows,
+        status=status,
+        labels=STATUS_LABELS,
+        form=ConfirmForm(),
+        outreach_pending=outreach_service.pending_count(school_class),
     )
 
 
@@ -106,6 +113,44 @@ def attempt(class_id: int, student_id: int, attempt_id: int):
     return render_template(
         "teach/attempt.html", school_class=school_class, student=student, attempt=attempt, questions=questions
     )
+
+
+# --- Family outreach --------------------------------------------------------------------------
+
+
+@bp.route("/lop/<int:class_id>/nguoi-than")
+def outreach(class_id: int):
+    """Relatives the class's students say they guided, pending first, to confirm or refuse."""
+    school_class = get_class_or_404(class_id)
+    return render_template(
+        "teach/outreach.html",
+        school_class=school_class,
+        entries=outreach_service.class_entries(school_class),
+    )
+
+
+@bp.route("/lop/<int:class_id>/nguoi-than/<int:entry_id>/xac-nhan", methods=["POST"])
+def confirm_outreach(class_id: int, entry_id: int):
+    return _review_outreach(class_id, entry_id, confirmed=True)
+
+
+@bp.route("/lop/<int:class_id>/nguoi-than/<int:entry_id>/khong-xac-nhan", methods=["POST"])
+def reject_outreach(class_id: int, entry_id: int):
+    return _review_outreach(class_id, entry_id, confirmed=False)
+
+
+def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
+    school_class = get_class_or_404(class_id)
+    entry = outreach_service.class_entry(school_class, entry_id)  # its student must be in this class
+    if entry is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not outreach_service.review(entry, current_user, confirmed):
+        abort(404)  # the student deleted it a moment ago
+    db.session.commit()
+    flash("Đã xác nhận." if confirmed else "Đã ghi là không xác nhận.", "success")
+    return redirect(url_for("teach.outreach", class_id=class_id, _anchor=f"muc-{entry_id}"))
 
 
 # --- Exports ----------------------------------------------------------------------------------

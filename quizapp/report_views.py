@@ -1,0 +1,174 @@
+"""The web side of official reports, shared by the school (/truong) and office (/don-vi) blueprints.
+
+Each blueprint adds thin routes that build an `Issuer` from the logged-in admin (their own school or their
+own unit, never an id from the URL) and call the functions here. A report of anyone else answers 404.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from .extensions import db
+from .forms import Form
+from .models import IssuedReport, School, SchoolYear, Unit
+from .models._base import utcnow
+from .services import reports as service
+from .services.progress import current_year
+
+
+class ReportForm(Form):
+    title = TextAreaField(
+        "Trích yếu (tên báo cáo)", validators=[DataRequired(), Length(max=300)], render_kw={"rows": 2}
+    )
+    body = TextAreaField("Nội dung", validators=[Length(max=10_000)], render_kw={"rows": 12})
+    recipients = TextAreaField("Nơi nhận (mỗi nơi một dòng)", validators=[Length(max=1_000)], render_kw={"rows": 4})
+    signer_title = StringField("Chức vụ người ký", validators=[DataRequired(), Length(max=120)])
+    signer_name = StringField("Họ và tên người ký", validators=[DataRequired(), Length(max=120)])
+    symbol = StringField(
+        "Ký hiệu văn bản",
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^\S+$", message="Ký hiệu viết liền, không có dấu cách (ví dụ BC-THCSTX)."),
+        ],
+    )
+    place = StringField("Địa danh", validators=[DataRequired(), Length(max=80)])
+    preview = SubmitField("Xem trước")
+    issue = SubmitField("Ban hành báo cáo")
+
+    def texts(self) -> dict[str, str]:
+        return {key: getattr(self, key).data or "" for key in service.TEXT_FIELDS}
+
+
+@dataclass
+class Issuer:
+    """The admin's own school or unit, and the blueprint whose routes serve it."""
+
+    blueprint: str
+    school: School | None = None
+    unit: Unit | None = None
+
+    @property
+    def scope(self) -> dict:
+        return {"school": self.school, "unit": self.unit}
+
+    def owns(self, report: IssuedReport) -> bool:
+        if self.school is not None:
+            return report.school_id == self.school.id
+        return report.unit_id == self.unit.id
+
+
+def school_issuer() -> Issuer:
+    return Issuer("school", school=db.session.get(School, current_user.school_id))
+
+
+def unit_issuer() -> Issuer:
+    return Issuer("office", unit=db.session.get(Unit, current_user.unit_id))
+
+
+def get_report_or_404(issuer: Issuer, report_id: int) -> IssuedReport:
+    """A report of the admin's own school or unit; anyone else's answers 404 (its existence stays hidden)."""
+    report = db.session.get(IssuedReport, report_id)
+    if report is None or not issuer.owns(report):
+        abort(404)
+    return report
+
+
+def _helpers() -> dict:
+    return {"vn_int": service.vn_int, "vn_percent": service.vn_percent}
+
+
+def _document(figures: dict, texts: dict, number: int, issued_at) -> dict:
+    """What the official page shows: the same for the preview, the issued report and the PDF."""
+    return {
+        "issuer": figures["name"],
+        "parent": figures.get("parent", ""),
+        "number": number,
+        "dated": service.place_and_date(texts["place"], issued_at),
+        "paragraphs": [p.strip() for p in texts["body"].split("\n") if p.strip()],
+        "recipients": [line for line in texts["recipients"].split("\n") if line.strip()],
+        "figures": figures,
+        **{key: texts[key] for key in ("title", "symbol", "signer_title", "signer_name")},
+    }
+
+
+def index(issuer: Issuer):
+    """GET: issued reports and the form prefilled with defaults, with a preview of today's figures.
+    POST: "Xem trước" shows the edited texts on the official page; "Ban hành" issues and redirects."""
+    year = current_year()
+    if year is None:
+        abort(404)
+    figures = service.figures_now(year, **issuer.scope)
+    if request.method == "GET":
+        form = ReportForm(data=service.default_texts(figures, service.last_report(**issuer.scope)))
+    else:
+        form = ReportForm()
+        if form.validate_on_submit() and form.issue.data:
+            return _issue(issuer, year, form)
+    reports = db.session.scalars(service.reports_of(**issuer.scope)).all()
+    years = {y.id: y.name for y in db.session.scalars(select(SchoolYear))} if reports else {}
+    texts = service.clean_texts(form.texts())
+    preview = _document(figures, texts, service.next_number(year, **issuer.scope), utcnow())
+    return render_template(
+        "reports/index.html",
+        issuer=issuer,
+        ep=issuer.blueprint,
+        year=year,
+        reports=reports,
+        years=years,
+        form=form,
+        doc=preview,
+        **_helpers(),
+    )
+
+
+def _issue(issuer: Issuer, year: SchoolYear, form: ReportForm):
+    texts = form.texts()
+    report = service.recent_repeat(current_user, year, texts, **issuer.scope)
+    if report is None:
+        try:
+            report = service.issue_report(current_user, year, **issuer.scope, **texts)
+        except service.ReportError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(f"{issuer.blueprint}.reports"))
+        db.session.commit()
+        flash(f"Đã ban hành báo cáo số {report.number}/{report.symbol}.", "success")
+    return redirect(url_for(f"{issuer.blueprint}.report", report_id=report.id))
+
+
+def show(issuer: Issuer, report_id: int):
+    """The issued report as sent (frozen figures), with today's figures beside it on screen only."""
+    report = get_report_or_404(issuer, report_id)
+    year = db.session.get(SchoolYear, report.school_year_id)
+    today = service.figures_now(year, **issuer.scope)
+    texts = {key: getattr(report, key) for key in service.TEXT_FIELDS}
+    return render_template(
+        "reports/show.html",
+        ep=issuer.blueprint,
+        report=report,
+        year=year,
+        doc=_document(report.figures, texts, report.number, report.issued_at),
+        today=today,
+        changes=service.compare(report.figures, today),
+        **_helpers(),
+    )
+
+
+def pdf(issuer: Issuer, report_id: int) -> Response:
+    report = get_report_or_404(issuer, report_id)
+    figures = report.figures
+    data = service.render_pdf(report, figures["name"], figures.get("parent", ""))
+    year = figures.get("year", "")
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"bao-cao-{report.number}-{report.symbol}-{year}").strip("-")
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
