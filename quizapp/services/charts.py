@@ -52,7 +52,8 @@ def timeline_chart(timeline: Timeline, today: date) -> ChartView:
         key = (day.year, day.month)
         if key not in seen:
             seen.add(key)
-            months.append((x(day), f"{day.month}/{day.year % 100:02d}"))
+            first = not months or day.month == 1
+            months.append((x(day), f"T{day.month}/{day.year}" if first else f"T{day.month}"))
         day = date.fromordinal(day.toordinal() + 1)
     today_x = x(today) if timeline.start <= today <= timeline.deadline else None
     latest = timeline.points[-1][1] if timeline.points else 0
