@@ -1,6 +1,10 @@
 """The base form: WTForms ships no Vietnamese, so its built-in messages are translated here."""
 
 from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField
+from wtforms.validators import InputRequired, NumberRange
+
+from .services.org import GRADES
 
 MESSAGES = {
     "Not a valid choice.": "Lựa chọn không hợp lệ.",
@@ -25,3 +29,22 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _Vietnamese()
+
+
+class TargetForm(Form):
+    """A target for one year: grades, share to reach, deadline, whether staff count (school and unit pages)."""
+
+    grade_6 = BooleanField("Khối 6")
+    grade_7 = BooleanField("Khối 7", default=True)
+    grade_8 = BooleanField("Khối 8", default=True)
+    grade_9 = BooleanField("Khối 9")
+    percent = IntegerField(
+        "Tỉ lệ cần đạt (%)",
+        default=100,
+        validators=[InputRequired(), NumberRange(1, 100, "Tỉ lệ phải từ 1 đến 100.")],
+    )
+    deadline = DateField("Hạn hoàn thành", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[InputRequired()])
+    include_staff = BooleanField("Tính cả cán bộ, giáo viên, nhân viên", default=True)
+
+    def grades(self) -> list[int]:
+        return [g for g in GRADES if self[f"grade_{g}"].data]

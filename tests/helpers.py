@@ -79,12 +79,17 @@ def enrol_students(app, class_id: int, names: list[str]) -> list[int]:
         ids = []
         for number, name in enumerate(names):
             user = User(
-                username=f"x{class_id}.{number}.{len(names)}", full_name=name, role=Role.STUDENT,
-                school_id=school_class.school_id, password_hash="!",
+                username=f"x{class_id}.{number}.{len(names)}",
+                full_name=name,
+                role=Role.STUDENT,
+                school_id=school_class.school_id,
+                password_hash="!",
             )
             db.session.add(user)
             db.session.flush()
-            db.session.add(Enrollment(student_id=user.id, class_id=class_id, school_year_id=school_class.school_year_id))
+            db.session.add(
+                Enrollment(student_id=user.id, class_id=class_id, school_year_id=school_class.school_year_id)
+            )
             ids.append(user.id)
         db.session.commit()
         return ids

@@ -26,7 +26,13 @@ def test_students_are_listed_in_vietnamese_class_order(app, client, auth, people
     auth.login("gv.hoa")
     html = client.get(f"/giao-vien/lop/{people['klass']}").get_data(as_text=True)
     assert names_in_order(html) == [
-        "Nguyễn Văn An", "Trần Văn An", "Vũ Thu Anh", "Lê Thị Ánh", "Trần Thị Bình", "Phạm Ngọc Dũng", "Đỗ Minh Đức",
+        "Nguyễn Văn An",
+        "Trần Văn An",
+        "Vũ Thu Anh",
+        "Lê Thị Ánh",
+        "Trần Thị Bình",
+        "Phạm Ngọc Dũng",
+        "Đỗ Minh Đức",
     ]
 
 
@@ -58,8 +64,11 @@ def test_target_of_the_school_is_used(app, client, auth, people):
     from datetime import date
 
     with app.app_context():
-        db.session.add(Target(school_year_id=people["year"], school_id=people["school"], target_percent=50,
-                              deadline=date(2027, 3, 31)))
+        db.session.add(
+            Target(
+                school_year_id=people["year"], school_id=people["school"], target_percent=50, deadline=date(2027, 3, 31)
+            )
+        )
         db.session.commit()
     auth.login("gv.hoa")
     html = client.get(f"/giao-vien/lop/{people['klass']}").get_data(as_text=True)
@@ -87,7 +96,7 @@ def test_question_statistics_show_what_to_reteach(app, client, auth, people):
     auth.login("gv.hoa")
     html = client.get(f"/giao-vien/lop/{people['klass']}/thong-ke").get_data(as_text=True)
     assert "Có nên đọc OTP cho người lạ?" in html
-    assert "0%" in html and "Có <span class=\"muted\">(2 lần)</span>" in html
+    assert "0%" in html and 'Có <span class="muted">(2 lần)</span>' in html
 
 
 def test_dashboard_and_export_queries_do_not_grow_with_the_class(app, client, auth, people):

@@ -11,7 +11,7 @@ from quizapp.services.exports import Table, neutralise, write_csv, write_xlsx
 
 from .helpers import enrol_students, give_attempts
 
-DANGEROUS = ["=HYPERLINK(\"http://x\",\"bấm\")", "+84 912", "-1+2", "@SUM(A1)", "\tTab", "\rCR"]
+DANGEROUS = ['=HYPERLINK("http://x","bấm")', "+84 912", "-1+2", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 def test_neutralise_prefixes_formula_triggers():

@@ -13,11 +13,11 @@ from datetime import date
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form
+from ..forms import MESSAGES, Form, TargetForm
 from ..models import Role, School, Target, Unit, User
 from ..services.org import (
     GRADES,
@@ -64,22 +64,8 @@ class UnitAdminForm(Form):
     username = StringField("Tên đăng nhập (để trống để tự tạo)", validators=[Optional(), Length(max=60)])
 
 
-class TargetForm(Form):
+class ScopedTargetForm(TargetForm):
     scope = SelectField("Áp dụng cho")  # "u<id>" for a unit, "s<id>" for a school
-    grade_6 = BooleanField("Khối 6")
-    grade_7 = BooleanField("Khối 7", default=True)
-    grade_8 = BooleanField("Khối 8", default=True)
-    grade_9 = BooleanField("Khối 9")
-    percent = IntegerField(
-        "Tỉ lệ cần đạt (%)",
-        default=100,
-        validators=[InputRequired(), NumberRange(1, 100, "Tỉ lệ phải từ 1 đến 100.")],
-    )
-    deadline = DateField("Hạn hoàn thành", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[InputRequired()])
-    include_staff = BooleanField("Tính cả cán bộ, giáo viên, nhân viên", default=True)
-
-    def grades(self) -> list[int]:
-        return [g for g in GRADES if self[f"grade_{g}"].data]
 
 
 @dataclass
@@ -108,7 +94,7 @@ def _forms(scope: Scope, submitted: str | None = None) -> dict[str, Form]:
         "school": build("school", SchoolForm),
         "school_admin": build("school_admin", SchoolAdminForm),
         "unit_admin": build("unit_admin", UnitAdminForm),
-        "target": build("target", TargetForm),
+        "target": build("target", ScopedTargetForm),
     }
     forms["unit"].parent_id.choices = units
     forms["school"].unit_id.choices = units
@@ -122,7 +108,7 @@ def _forms(scope: Scope, submitted: str | None = None) -> dict[str, Form]:
     return forms
 
 
-def _prefill_target(form: TargetForm, unit: Unit) -> None:
+def _prefill_target(form: ScopedTargetForm, unit: Unit) -> None:
     """The unit's own target when it has one, else the defaults with the end of the school year as deadline."""
     form.scope.data = f"u{unit.id}"
     year = current_year()

@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form
+from ..forms import MESSAGES, Form, TargetForm
 from ..models import Enrollment, Role, SchoolClass, User
 from ..services.org import (
     GRADES,
@@ -54,23 +54,6 @@ class ClassForm(Form):
 class TeacherForm(Form):
     full_name = StringField("Họ và tên", validators=[DataRequired(), Length(max=120)])
     username = StringField("Tên đăng nhập (để trống để tự tạo)", validators=[Optional(), Length(max=60)])
-
-
-class TargetForm(Form):
-    grade_6 = BooleanField("Khối 6")
-    grade_7 = BooleanField("Khối 7", default=True)
-    grade_8 = BooleanField("Khối 8", default=True)
-    grade_9 = BooleanField("Khối 9")
-    percent = IntegerField(
-        "Tỉ lệ cần đạt (%)",
-        default=100,
-        validators=[InputRequired(), NumberRange(1, 100, "Tỉ lệ phải từ 1 đến 100.")],
-    )
-    deadline = DateField("Hạn hoàn thành", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[InputRequired()])
-    include_staff = BooleanField("Tính cả cán bộ, giáo viên, nhân viên", default=True)
-
-    def grades(self) -> list[int]:
-        return [g for g in GRADES if self[f"grade_{g}"].data]
 
 
 class NewYearForm(Form):
