@@ -25,13 +25,14 @@ def register_extensions(app: Flask) -> None:
     from flask import request
 
     from .database import tune_engine, write_intent
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate
     from .models import User
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         tune_engine(db.engine)
 

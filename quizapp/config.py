@@ -29,6 +29,9 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for a whole class period
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Login attempts are limited per username; share the counters between workers with Redis.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
     }
     if test_config:
         config.update(test_config)

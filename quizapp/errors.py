@@ -13,6 +13,10 @@ PAGES = {
     404: ("Không tìm thấy trang", "Địa chỉ này không có hoặc đã được chuyển đi. Hãy kiểm tra lại đường dẫn."),
     405: ("Thao tác không được hỗ trợ", "Hãy quay lại trang trước và dùng các nút trên trang."),
     413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép."),
+    429: (
+        "Thử quá nhiều lần",
+        "Tài khoản này vừa đăng nhập sai nhiều lần. Hãy đợi 5 phút rồi thử lại, hoặc nhờ thầy cô cấp lại mật khẩu.",
+    ),
     500: (
         "Hệ thống đang gặp sự cố",
         "Đã có lỗi xảy ra phía máy chủ. Bài làm đã lưu vẫn còn nguyên; hãy thử lại sau ít phút.",

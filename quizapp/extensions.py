@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in the factory."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,3 +30,5 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
 login_manager.login_message_category = "info"
+# Storage from RATELIMIT_STORAGE_URI (memory:// by default; redis://… when several workers share it).
+limiter = Limiter(key_func=get_remote_address)

@@ -63,7 +63,10 @@ def _empty_database(database_url: str) -> None:
 
 @pytest.fixture
 def app(database_url):
+    from quizapp.extensions import limiter
+
     app = make_app(database_url)
+    limiter.reset()  # login-attempt counters live in memory: each test starts afresh
     with app.app_context():
         _empty_database(database_url)
         sync_content(read_content(FIXTURE_CONTENT, today=date(2026, 11, 25)))

@@ -84,3 +84,24 @@ def test_error_pages_speak_vietnamese(client, auth, people):
     assert response.status_code == 404 and "Không tìm thấy trang" in response.get_data(as_text=True)
     assert client.get("/bai-hoc/khong-co").status_code == 404
     assert client.get("/lam-bai/999999").status_code == 404
+
+
+def test_repeated_wrong_passwords_lock_that_username_for_a_while(app, client, auth, people):
+    from quizapp.extensions import limiter
+
+    limiter.reset()
+    for _ in range(10):
+        assert auth.login("hs.an", "doan-mo").status_code == 200
+    locked = auth.login("hs.an")  # even the right password waits now
+    assert locked.status_code == 429 and "Thử quá nhiều lần" in locked.get_data(as_text=True)
+    assert auth.login("hs.binh").status_code == 302  # classmates on the same lab PC are not blocked
+    limiter.reset()
+
+
+def test_successful_logins_are_not_counted(app, client, auth, people):
+    from quizapp.extensions import limiter
+
+    limiter.reset()
+    for _ in range(12):
+        assert auth.login("hs.an").status_code == 302
+        auth.logout()

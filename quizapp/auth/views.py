@@ -9,12 +9,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import User
 from ..models._base import utcnow
 from .forms import ChangePasswordForm, ConfirmForm, LoginForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+
+LOGIN_ATTEMPTS = "10 per 5 minutes"
 
 # Checked when the username is unknown, so that a wrong username takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("khong-co-tai-khoan-nay")
@@ -30,7 +32,18 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_key() -> str:
+    """Failed logins are counted per username: a whole computer lab shares one address."""
+    return "login:" + (request.form.get("username") or "").strip().lower()
+
+
 @bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit(
+    LOGIN_ATTEMPTS,
+    methods=["POST"],
+    key_func=_login_key,
+    deduct_when=lambda response: response.status_code == 200,  # only a refused login counts
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
