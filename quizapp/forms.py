@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from .extensions import db
 from .services.org import GRADES
 
 MESSAGES = {
@@ -48,3 +49,9 @@ class TargetForm(Form):
 
     def grades(self) -> list[int]:
         return [g for g in GRADES if self[f"grade_{g}"].data]
+
+
+def refuse(form: Form, error: Exception) -> None:
+    """A rule of the services refused the change: undo it and show the message above the form."""
+    db.session.rollback()
+    form.form_errors.append(str(error))

@@ -17,7 +17,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form, TargetForm
+from ..forms import MESSAGES, Form, TargetForm, refuse
 from ..models import Role, School, Target, Unit, User
 from ..services.org import (
     GRADES,
@@ -168,12 +168,6 @@ def _render(scope: Scope, forms: dict[str, Form]) -> str:
     )
 
 
-def _refuse(form: Form, error: OrgError) -> None:
-    """A rule of the services refused the change: nothing is written, the message goes above the form."""
-    db.session.rollback()
-    form.form_errors.append(str(error))
-
-
 @bp.route("/quan-ly")
 def manage():
     scope = _scope()
@@ -190,7 +184,7 @@ def add_unit():
         try:
             unit = create_unit(form.code.data, form.name.data, parent, actor=current_user)
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             flash(f"Đã thêm đơn vị {unit.name} ({unit.code}).", "success")
@@ -208,7 +202,7 @@ def add_school():
         try:
             school = create_school(form.code.data, form.name.data, unit, actor=current_user)
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             flash(f"Đã thêm trường {school.name} ({school.code}).", "success")
@@ -228,7 +222,7 @@ def add_school_admin():
                 form.full_name.data, Role.SCHOOL_ADMIN, school=school, username=form.username.data, actor=current_user
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             return _account_page(user, password, school.name)
@@ -247,7 +241,7 @@ def add_unit_admin():
                 form.full_name.data, Role.UNIT_ADMIN, unit=unit, username=form.username.data, actor=current_user
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             return _account_page(user, password, unit.name)
@@ -276,7 +270,7 @@ def set_unit_target():
                 actor=current_user,
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             owner = school.name if school else unit.name
             db.session.commit()

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form, TargetForm
+from ..forms import MESSAGES, Form, TargetForm, refuse
 from ..models import Enrollment, Role, SchoolClass, User
 from ..services.org import (
     GRADES,
@@ -136,12 +136,6 @@ def _render(forms: dict[str, Form]) -> str:
     )
 
 
-def _refuse(form: Form, error: OrgError) -> None:
-    """A rule of the services refused the change: nothing is written, the message goes above the form."""
-    db.session.rollback()
-    form.form_errors.append(str(error))
-
-
 @bp.route("/quan-ly")
 def manage():
     return _render(_forms())
@@ -156,7 +150,7 @@ def add_class():
             year = ensure_current_year()
             school_class = create_class(current_user.school, year, form.name.data, form.grade.data, actor=current_user)
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             flash(f"Đã thêm lớp {school_class.name} (năm học {year.name}).", "success")
@@ -178,7 +172,7 @@ def add_teacher():
                 actor=current_user,
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             return _account_page(user, password)
@@ -202,7 +196,7 @@ def set_school_target():
                 actor=current_user,
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             flash(f"Đã lưu chỉ tiêu năm học {year.name} của trường.", "success")
@@ -228,7 +222,7 @@ def new_year():
                 current_user.school, from_year, get_or_create_year(form.to_year.data), actor=current_user
             )
         except OrgError as error:
-            _refuse(form, error)
+            refuse(form, error)
         else:
             db.session.commit()
             response = Response(render_template("school/manage_new_year.html", report=report))
