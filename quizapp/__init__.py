@@ -6,19 +6,26 @@ import os
 
 from flask import Flask
 
-from .config import load_config
+from .config import instance_path_from_env, load_config
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path_from_env())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    from .proxy import install
+
+    install(app)
 
 
 def register_extensions(app: Flask) -> None:

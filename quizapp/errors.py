@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
+from .proxy import csrf_hint
 
 PAGES = {
     400: ("Yêu cầu không hợp lệ", "Trang nhận được dữ liệu không đúng. Hãy quay lại và thử lần nữa."),
@@ -36,12 +37,17 @@ def register(app: Flask) -> None:
         app.register_error_handler(code, lambda e, code=code: render_error(code))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
-        return render_error(
-            400,
+    def csrf_error(error):
+        message = (
             "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Hãy tải lại trang rồi thử lần nữa "
-            "(các câu trả lời đã lưu trước đó vẫn còn).",
+            "(các câu trả lời đã lưu trước đó vẫn còn)."
         )
+        # Every form failing behind a proxy is a setting, not the user: say which one (and log it).
+        hint = csrf_hint(request, error.description or "")
+        if hint:
+            app.logger.warning("CSRF refused behind a proxy: %s", hint)
+            message += " Dành cho người quản trị: " + hint
+        return render_error(400, message)
 
     @app.errorhandler(500)
     def server_error(_error):
