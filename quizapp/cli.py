@@ -25,6 +25,45 @@ def demo_create() -> None:
         click.echo(f"  {login.role:<26} {login.name:<20} {login.username:<13} mật khẩu: {login.password}")
 
 
+@demo_cli.command("city")
+@click.option("--students", type=click.IntRange(min=1), required=True, help="Số học sinh lớp 7 và 8.")
+@click.option("--schools", type=click.IntRange(min=1), default=None, help="Số trường (mặc định: học sinh / 500).")
+@click.option("--seed", type=int, default=2026, show_default=True, help="Cùng seed thì cùng dữ liệu.")
+@click.option("--force", is_flag=True, help="Ghi cả vào cơ sở dữ liệu đã có trường khác.")
+def demo_city(students: int, schools: int | None, seed: int, force: bool) -> None:
+    """Build a city-sized demo in bulk: province THANHPHO, ~30 wards, schools, classes, progress."""
+    from .services.demo import DEMO_PASSWORD_STAFF, DEMO_PASSWORD_STUDENT
+    from .services.demo_city import CityRefused, build_city
+
+    try:
+        report = build_city(students, schools, seed=seed, force=force, echo=click.echo)
+    except CityRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    counts = report.counts
+    click.echo(
+        f"Đã tạo thành phố demo trong {report.seconds:.0f} giây: {counts['school']} trường, "
+        f"{counts['school_class']} lớp, {counts['enrollment']} học sinh, {counts['attempt']} lượt làm bài "
+        f"({counts['attempt_question']} câu), {counts['certificate']} chứng nhận, "
+        f"{counts['family_outreach']} lượt hướng dẫn người thân."
+    )
+    logins = report.logins
+    click.echo("Tài khoản dùng thử (chỉ dành cho bản demo):")
+    click.echo(f"  Cán bộ Sở (THANHPHO)      {logins.province:<22} mật khẩu: {DEMO_PASSWORD_STAFF}")
+    for username, ward in logins.wards[:3]:
+        click.echo(f"  Cán bộ phường {ward:<11} {username:<22} mật khẩu: {DEMO_PASSWORD_STAFF}")
+    if len(logins.wards) > 3:
+        click.echo(f"  … mỗi phường một cán bộ: px01.thanhpho đến {logins.wards[-1][0]}")
+    click.echo(f"  Cán bộ quản lý trường     {logins.school_admin:<22} mật khẩu: {DEMO_PASSWORD_STAFF}  (bgh.tpNNNN)")
+    click.echo(f"  Giáo viên chủ nhiệm       {logins.teacher:<22} mật khẩu: {DEMO_PASSWORD_STAFF}  (gv.tpNNNN.<lớp>)")
+    click.echo(
+        f"  Học sinh                  {logins.student:<22} mật khẩu: {DEMO_PASSWORD_STUDENT}  (hsNNNN.<lớp>.<số>)"
+    )
+    click.echo(
+        "Lưu ý: để tạo nhanh, mọi học sinh demo dùng chung một mã băm mật khẩu và mọi cán bộ demo dùng chung "
+        "một mã băm khác; tài khoản thật luôn có mã băm riêng."
+    )
+
+
 @user_cli.command("set-password")
 @click.argument("username")
 @click.password_option(prompt="Mật khẩu mới")

@@ -45,3 +45,16 @@ def writes_on_get(view):
     """Mark a GET view that records something (e.g. a lesson opened), so it takes the write lock."""
     view.writes_on_get = True
     return view
+
+
+def refresh_statistics(connection) -> None:
+    """Give the query planner current table statistics after a bulk change (demo build, import, content sync).
+
+    SQLite never gathers them by itself: without them it may pick an index that walks millions of rows.
+    analysis_limit keeps ANALYZE to a sample of each index, so it takes well under a second at city size.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
+        connection.exec_driver_sql("ANALYZE")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE")
