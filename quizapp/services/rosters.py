@@ -1,7 +1,9 @@
 """Class lists (danh sách lớp) from Excel or CSV: read, plan against the database, apply in one go.
 
 `read_roster` never raises on a bad file: every problem becomes a RowProblem that names the row as
-the teacher sees it in Excel. `plan_import` reads the database and writes nothing, so it doubles as
+the teacher sees it in Excel. Before any parsing it bounds the work (`Limits`): file size, the zip's
+members and unpacked size (read from the central directory), the sheet's declared and real size and
+the shared strings, so a 5 KB file claiming row 1,000,000,000 is refused in milliseconds. `plan_import` reads the database and writes nothing, so it doubles as
 the preview; `apply_import` writes a plan without problems and only flushes: the caller commits once,
 so an import is all or nothing. Plan and apply in the same transaction.
 """
@@ -10,16 +12,21 @@ from __future__ import annotations
 
 import csv
 import io
+import posixpath
 import re
+import time
 import warnings
+import zipfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import PurePath
 
+from defusedxml import ElementTree
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import func, select
 
@@ -85,11 +92,44 @@ class RosterFile:
     filename: str
     rows: list[RosterRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # shown in the preview; they do not stop the import
     columns: frozenset[str] = frozenset()  # the fields whose header was found, e.g. "class_name"
+    title_years: list[tuple[int, str]] = field(default_factory=list)  # (row, "2025-2026") above the header
+    formula_cells: frozenset[tuple[int, int]] = frozenset()  # (row, column index from 0) holding a formula
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a class list may be. A whole school is a few thousand rows and well under 1 MB."""
+
+    file_bytes: int = 2 * 1024 * 1024
+    rows: int = MAX_ROWS
+    columns: int = 60
+    cells: int = 200_000
+    zip_members: int = 100  # an .xlsx from Excel holds about ten
+    unzipped_bytes: int = 30 * 1024 * 1024
+    shared_strings: int = 200_000
+    parse_seconds: float = 10.0
+
+
+LIMITS = Limits()
+
+
+class TooBig(Exception):
+    """A limit the file goes over, in Vietnamese with the number, e.g. "bảng tính có ô ở dòng 1.000.000.000…"."""
+
+
+def _n(number: float) -> str:
+    """Vietnamese digit grouping: 1.000.000."""
+    return f"{number:,.0f}".replace(",", ".")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",") + " MB"
 
 
 def _problem(row: int, text: str) -> RowProblem:
@@ -99,30 +139,154 @@ def _problem(row: int, text: str) -> RowProblem:
 # Reading
 
 
-def read_roster(filename: str, data: bytes) -> RosterFile:
+def read_roster(filename: str, data: bytes, limits: Limits = LIMITS) -> RosterFile:
     """Read the first sheet of an .xlsx or a .csv; a broken file or row is a problem, never an exception."""
     roster = RosterFile(filename)
     suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
-        table = _xlsx_table(data, roster)
-    elif suffix == ".csv":
-        table = _csv_table(data, roster)
-    elif suffix == ".xls":
-        roster.problems.append(
-            RowProblem(0, "tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx")
-        )
+    if suffix not in (".xlsx", ".csv"):
+        if suffix == ".xls":
+            text = "tệp .xls (Excel 97–2003) chưa đọc được: hãy mở bằng Excel và lưu lại dạng .xlsx"
+        else:
+            text = f"chỉ đọc được tệp .xlsx hoặc .csv, không đọc được {filename}"
+        roster.problems.append(RowProblem(0, text))
         return roster
-    else:
-        roster.problems.append(RowProblem(0, f"chỉ đọc được tệp .xlsx hoặc .csv, không đọc được {filename}"))
+    try:
+        if len(data) > limits.file_bytes:
+            raise TooBig(f"tệp nặng {_mb(len(data))}, quá giới hạn {_mb(limits.file_bytes)} của một danh sách lớp")
+        table = _xlsx_table(data, roster, limits) if suffix == ".xlsx" else _csv_table(data, roster, limits)
+    except TooBig as refusal:
+        roster.problems.append(RowProblem(0, f"không đọc tệp: {refusal}"))
         return roster
     if table is not None:
         _read_table(table, roster)
         _check_duplicates(roster)
         roster.problems.sort(key=lambda p: p.row)
+        roster.warnings.sort(key=lambda p: p.row)
     return roster
 
 
-def _xlsx_table(data: bytes, roster: RosterFile) -> list[Sequence] | None:
+# The XML of a sheet, scanned as bytes before openpyxl sees it: fast, and bounded by the unpacked size.
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb'dimension\b[^>]*?\bref="([^"]*)"')
+_ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb'row\b[^>]*?\sr="(\d+)"')
+_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
+_CELL_REF = re.compile(rb"<" + _PREFIX + rb'c\s[^>]*?\br="([A-Za-z]+)(\d+)"')
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
+_SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_SHEET_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_STRINGS_PART = re.compile(r"xl/[^/]*sharedstrings[^/]*\.xml", re.IGNORECASE)
+
+
+def _row_col(column: bytes | str, row: bytes | str) -> tuple[int, int]:
+    """A cell reference as numbers; an absurdly long one counts as absurdly far (no huge int parsing)."""
+    far = 10**12
+    row_number = int(row) if len(row) <= 12 else far
+    try:
+        column_number = column_index_from_string(column.decode() if isinstance(column, bytes) else column)
+    except ValueError:
+        column_number = far
+    return row_number, column_number
+
+
+def _unzipped(book: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
+    with book.open(name) as member:
+        return member.read(limits.unzipped_bytes + 1)
+
+
+def _first_sheet(book: zipfile.ZipFile, names: set[str], limits: Limits) -> str | None:
+    """The member openpyxl reads as the first sheet: the first <sheet> of the workbook, through its rels."""
+    sheets = sorted(n for n in names if _SHEET_PART.fullmatch(n))
+    try:
+        workbook = ElementTree.fromstring(_unzipped(book, "xl/workbook.xml", limits))
+        first = next(e for e in workbook.iter() if str(e.tag).endswith("}sheet"))
+        rels = ElementTree.fromstring(_unzipped(book, "xl/_rels/workbook.xml.rels", limits))
+        target = next(r.get("Target", "") for r in rels.iter(_RELS) if r.get("Id") == first.get(_SHEET_RID))
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        return name if name in names else (sheets[0] if sheets else None)
+    except Exception:  # a damaged workbook part: openpyxl will call the file damaged
+        return sheets[0] if sheets else None
+
+
+def check_xlsx(data: bytes, limits: Limits = LIMITS) -> frozenset[tuple[int, int]]:
+    """Refuse (TooBig) a workbook too big to be a class list before anything unpacks it for real.
+
+    Reads the zip's central directory (member count, declared sizes: zipfile never unpacks more than a
+    member declares), then scans each sheet's XML for its declared dimension and its real rows, columns
+    and cells, and counts the shared strings. Returns the cells of the first sheet that hold a formula.
+    A file that is not a zip at all is left for openpyxl to call damaged.
+    """
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return frozenset()
+    with book:
+        members = book.infolist()
+        if len(members) > limits.zip_members:
+            raise TooBig(f"tệp nén chứa {_n(len(members))} phần, tối đa {_n(limits.zip_members)}")
+        unzipped = sum(m.file_size for m in members)
+        if unzipped > limits.unzipped_bytes:
+            raise TooBig(f"tệp giải nén ra {_mb(unzipped)}, tối đa {_mb(limits.unzipped_bytes)}")
+        names = {m.filename for m in members}
+        first = _first_sheet(book, names, limits)
+        formulas: frozenset[tuple[int, int]] = frozenset()
+        try:
+            for name in sorted(names):
+                if _SHEET_PART.fullmatch(name):
+                    xml = _unzipped(book, name, limits)
+                    _check_sheet(xml, limits)
+                    if name == first:
+                        formulas = _formula_cells(xml)
+                elif _STRINGS_PART.fullmatch(name):
+                    count = len(_SHARED_STRING.findall(_unzipped(book, name, limits)))
+                    if count > limits.shared_strings:
+                        raise TooBig(f"tệp có {_n(count)} chuỗi chữ dùng chung, tối đa {_n(limits.shared_strings)}")
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # damaged or encrypted: openpyxl says so
+            return frozenset()
+        return formulas
+
+
+def _check_sheet(xml: bytes, limits: Limits) -> None:
+    declared = _DIMENSION.search(xml[:4096])
+    if declared:
+        area = declared.group(1).decode("ascii", "replace")
+        corners = [_row_col(*m.groups()) for m in _REF.finditer(area)]
+        if corners:
+            rows, columns = max(r for r, _ in corners), max(c for _, c in corners)
+            if rows > limits.rows:
+                raise TooBig(f"bảng tính khai báo {_n(rows)} dòng (vùng {area}), tối đa {_n(limits.rows)} dòng")
+            if columns > limits.columns:
+                raise TooBig(f"bảng tính khai báo {_n(columns)} cột (vùng {area}), tối đa {_n(limits.columns)} cột")
+    cells = len(_CELL.findall(xml))
+    if cells > limits.cells:
+        raise TooBig(f"bảng tính có {_n(cells)} ô, tối đa {_n(limits.cells)} ô")
+    refs = [_row_col(m.group(1), m.group(2)) for m in _CELL_REF.finditer(xml)]
+    rows = max((_row_col(b"A", m.group(1))[0] for m in _ROW_NUMBER.finditer(xml)), default=0)
+    rows = max([rows, *(r for r, _ in refs)])
+    columns = max((c for _, c in refs), default=0)
+    if rows > limits.rows:
+        raise TooBig(f"bảng tính có ô ở dòng {_n(rows)}, tối đa {_n(limits.rows)} dòng")
+    if columns > limits.columns:
+        raise TooBig(f"bảng tính có ô ở cột thứ {_n(columns)}, tối đa {_n(limits.columns)} cột")
+
+
+def _formula_cells(xml: bytes) -> frozenset[tuple[int, int]]:
+    """(row, column index from 0) of each cell with an <f> formula: the cell element opened last before it."""
+    found = set()
+    for formula in _FORMULA.finditer(xml):
+        before = xml[max(0, formula.start() - 2000) : formula.start()]
+        refs = list(_CELL_REF.finditer(before))
+        if refs:
+            row, column = _row_col(refs[-1].group(1), refs[-1].group(2))
+            found.add((row, column - 1))
+    return frozenset(found)
+
+
+def _xlsx_table(data: bytes, roster: RosterFile, limits: Limits) -> list[Sequence] | None:
+    roster.formula_cells = check_xlsx(data, limits)
+    deadline = time.monotonic() + limits.parse_seconds
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles that other software writes
@@ -130,21 +294,24 @@ def _xlsx_table(data: bytes, roster: RosterFile) -> list[Sequence] | None:
             try:
                 sheet = book.worksheets[0]
                 sheet.reset_dimensions()  # some software records a wrong sheet size: read every cell there is
-                rows = sheet.iter_rows(min_row=1, values_only=True)
-                table = list(islice(rows, MAX_ROWS))
-                too_long = any(any(v is not None for v in row) for row in rows)
+                rows = sheet.iter_rows(min_row=1, max_col=limits.columns, values_only=True)
+                table = []
+                # The row cap and the clock stop the work even if a sheet slipped past check_xlsx.
+                for row in islice(rows, limits.rows):
+                    table.append(row)
+                    if time.monotonic() > deadline:
+                        raise TooBig(f"đọc tệp quá {_n(limits.parse_seconds)} giây")
             finally:
                 book.close()
+    except TooBig:
+        raise
     except Exception:  # a damaged or foreign file raises any of a dozen errors inside openpyxl and zipfile
         roster.problems.append(RowProblem(0, "không đọc được tệp: tệp hỏng hoặc không phải tệp Excel .xlsx"))
-        return None
-    if too_long:
-        roster.problems.append(RowProblem(0, f"tệp có hơn {MAX_ROWS} dòng: đây không phải danh sách lớp"))
         return None
     return table
 
 
-def _csv_table(data: bytes, roster: RosterFile) -> list[Sequence] | None:
+def _csv_table(data: bytes, roster: RosterFile, limits: Limits) -> list[Sequence] | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -157,15 +324,20 @@ def _csv_table(data: bytes, roster: RosterFile) -> list[Sequence] | None:
     table: list[Sequence] = []
     try:
         for delimiter in delimiters:
-            table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+            table = list(islice(csv.reader(io.StringIO(text), delimiter=delimiter), limits.rows + 1))
             if _find_header(table) is not None:
                 break
     except csv.Error:
         roster.problems.append(RowProblem(0, "không đọc được tệp: đây không phải tệp CSV"))
         return None
-    if len(table) > MAX_ROWS:
-        roster.problems.append(RowProblem(0, f"tệp có hơn {MAX_ROWS} dòng: đây không phải danh sách lớp"))
-        return None
+    if len(table) > limits.rows:
+        raise TooBig(f"tệp có hơn {_n(limits.rows)} dòng, tối đa {_n(limits.rows)} dòng")
+    columns = max((len(row) for row in table), default=0)
+    if columns > limits.columns:
+        raise TooBig(f"tệp có dòng {_n(columns)} cột, tối đa {_n(limits.columns)} cột")
+    cells = sum(len(row) for row in table)
+    if cells > limits.cells:
+        raise TooBig(f"tệp có {_n(cells)} ô, tối đa {_n(limits.cells)} ô")
     return table
 
 
@@ -233,6 +405,7 @@ def _read_table(table: list[Sequence], roster: RosterFile) -> None:
         return
     start, columns = found
     roster.columns = frozenset(columns)
+    roster.title_years = _title_years(table[:start])
     for index in range(start, len(table)):
         cells = table[index]
         if _is_footer(cells, columns):
@@ -241,28 +414,82 @@ def _read_table(table: list[Sequence], roster: RosterFile) -> None:
         if index == start and len(texts) > 1 and all(COLUMN_NUMBER.fullmatch(t) for t in texts):
             continue
         person = ("code", "full_name", "family", "given", "birth_date")
-        if not any(_text(_cell(cells, columns, key)) for key in person):
+        formulas = {(index + 1, columns[key]) for key in person if key in columns} & roster.formula_cells
+        if not formulas and not any(_text(_cell(cells, columns, key)) for key in person):
             continue  # empty, or a template row with only its STT (or class) filled in
-        roster.rows.append(_read_row(index + 1, cells, columns, roster.problems))
+        roster.rows.append(_read_row(index + 1, cells, columns, roster))
     if not roster.rows:
         roster.problems.append(RowProblem(0, "không có học sinh nào dưới dòng tiêu đề"))
 
 
-def _read_row(number: int, cells: Sequence, columns: dict[str, int], problems: list[RowProblem]) -> RosterRow:
+# "Năm học 2025 - 2026", "NĂM HỌC: 2025–2026", "2025-2026" in a title row.
+SCHOOL_YEAR_TEXT = re.compile(r"\b(\d{4})\s*[-–—/]\s*(\d{4})\b")
+# What a Vietnamese name is made of: letters (with their marks), spaces, and rarely ' - . in minority names.
+NAME_CHARACTERS = re.compile(r"[^\W\d_]|[ '’.-]")
+
+
+def _title_years(rows: list[Sequence]) -> list[tuple[int, str]]:
+    """School years named in the rows above the header, e.g. [(2, "2025-2026")]."""
+    found = []
+    for number, cells in enumerate(rows, start=1):
+        for value in cells:
+            for first, second in SCHOOL_YEAR_TEXT.findall(_text(value)):
+                if int(second) == int(first) + 1:
+                    found.append((number, f"{first}-{second}"))
+    return found
+
+
+def _odd_characters(name: str) -> list[str]:
+    """The characters of a name that no Vietnamese name has: digits, <, =, @, emoji…"""
+    odd = []
+    for char in name:
+        if not NAME_CHARACTERS.fullmatch(char) and char not in odd:
+            odd.append(char)
+    return odd
+
+
+def _formula_problem(number: int, columns: dict[str, int], keys: tuple[str, ...], roster: RosterFile) -> str | None:
+    """Where a name cell holds a formula (Excel saved no value for it): "ô C5 (cột Họ và tên)"."""
+    labels = {"full_name": "Họ và tên", "family": "Họ đệm", "given": "Tên"}
+    for key in keys:
+        if key in columns and (number, columns[key]) in roster.formula_cells:
+            return f"ô {get_column_letter(columns[key] + 1)}{number} (cột {labels[key]})"
+    return None
+
+
+def _read_row(number: int, cells: Sequence, columns: dict[str, int], roster: RosterFile) -> RosterRow:
+    problems = roster.problems
     code = _text(_cell(cells, columns, "code")) or None
     if code and len(code) > CODE_MAX:
         problems.append(_problem(number, f"mã học sinh dài quá {CODE_MAX} ký tự"))
+    name_keys: tuple[str, ...] = ("full_name",) if "full_name" in columns else ("family", "given")
+    formula = _formula_problem(number, columns, name_keys, roster)
     if "full_name" in columns:
         full_name = _text(_cell(cells, columns, "full_name"))
     else:
         family, given = _text(_cell(cells, columns, "family")), _text(_cell(cells, columns, "given"))
         full_name = normalize_text(f"{family} {given}")
-        if family and not given:
+        if family and not given and not formula:
             problems.append(_problem(number, f"thiếu tên (cột Tên) của {family}"))
-    if not full_name:
+    if formula and (not full_name or "given" in name_keys and not _text(_cell(cells, columns, "given"))):
+        problems.append(
+            _problem(
+                number,
+                f"{formula} chứa công thức chứ không phải họ tên, và tệp không lưu kết quả của công thức: "
+                "trong Excel hãy sao chép cột này rồi dán lại bằng “Dán giá trị” (Paste Values)",
+            )
+        )
+    elif not full_name:
         problems.append(_problem(number, "thiếu họ và tên"))
     elif len(full_name) > NAME_MAX:
         problems.append(_problem(number, f"họ và tên dài quá {NAME_MAX} ký tự"))
+    else:
+        odd = _odd_characters(full_name)
+        if odd:
+            shown = " ".join(f"“{c}”" if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
+            roster.warnings.append(
+                _problem(number, f"họ và tên “{full_name}” có ký tự không có trong tên người: {shown}. Hãy kiểm tra lại")
+            )
     raw_date = _cell(cells, columns, "birth_date")
     try:
         birth_date = _parse_date(raw_date)
@@ -347,6 +574,7 @@ class ImportPlan:
     year: SchoolYear
     items: list[ImportItem] = field(default_factory=list)  # the rows without problems
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # worth a look; the import may go ahead
 
     @property
     def ok(self) -> bool:
@@ -387,7 +615,12 @@ def plan_import(
     """What importing the roster would do to each row, and every problem; reads the database, writes nothing."""
     if school_class is not None and (school_class.school_id != school.id or school_class.school_year_id != year.id):
         raise ValueError("the class belongs to another school or year")
-    plan = ImportPlan(school, year, problems=list(roster.problems))
+    plan = ImportPlan(school, year, problems=list(roster.problems), warnings=list(roster.warnings))
+    for row, named in roster.title_years:
+        if named != year.name.replace("–", "-"):
+            plan.warnings.insert(
+                0, _problem(row, f"tiêu đề ghi năm học {named}, nhưng danh sách sẽ được nhập vào năm học {year.name}")
+            )
     if school_class is None and roster.rows and "class_name" not in roster.columns:
         plan.problems.append(RowProblem(0, "tệp không có cột Lớp: hãy chọn lớp để nhập danh sách vào"))
     bad_rows = {p.row for p in plan.problems}
@@ -526,8 +759,30 @@ class NewAccount:
     class_name: str = ""
 
 
-def apply_import(plan: ImportPlan) -> list[NewAccount]:
-    """Create accounts, classes and enrolments and apply changes; flush only, the caller commits once."""
+def new_credentials(count: int, progress: Callable[[int], None] | None = None) -> list[tuple[str, str]]:
+    """(password, hash) pairs for new accounts: the slow part of an import (scrypt), done before it.
+
+    A background import hashes here, outside any transaction, reporting progress, so that the write
+    transaction of apply_import stays short (SQLite has one writer at a time).
+    """
+    pairs = []
+    for done in range(1, count + 1):
+        password = make_password()
+        holder = User()  # never added to the session: the model's own hashing, whatever method it uses
+        holder.set_password(password)
+        pairs.append((password, holder.password_hash))
+        if progress is not None:
+            progress(done)
+    return pairs
+
+
+def apply_import(plan: ImportPlan, credentials: list[tuple[str, str]] | None = None) -> list[NewAccount]:
+    """Create accounts, classes and enrolments and apply changes; flush only, the caller commits once.
+
+    `credentials` are (password, hash) pairs from new_credentials, used in order for the new accounts;
+    when they run out (or none are given) the rest are made here.
+    """
+    spare = list(credentials or [])
     if not plan.ok:
         raise ValueError("an import plan with problems must not be applied")
     new_classes: dict[str, SchoolClass] = {}
@@ -555,7 +810,7 @@ def apply_import(plan: ImportPlan) -> list[NewAccount]:
             row = item.row
             username = make_username(row.full_name, is_taken)
             batch.add(username)
-            password = make_password()
+            password, hashed = spare.pop(0) if spare else new_credentials(1)[0]
             student = User(
                 username=username,
                 full_name=row.full_name,
@@ -565,7 +820,7 @@ def apply_import(plan: ImportPlan) -> list[NewAccount]:
                 birth_date=row.birth_date,
                 gender=row.gender,
             )
-            student.set_password(password)  # only the hash is stored
+            student.password_hash = hashed  # only the hash is stored
             db.session.add(student)
             accounts.append(NewAccount(student, password, school_class.name))
         for attribute, value in item.updates.items():
