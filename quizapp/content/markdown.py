@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -40,9 +41,9 @@ def _render_box(self, tokens: Sequence[Token], idx: int, _options, _env) -> str:
     return "</aside>\n"
 
 
-def make_markdown() -> MarkdownIt:
+def make_markdown(html: bool = False) -> MarkdownIt:
     md = (
-        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        MarkdownIt("commonmark", {"html": html, "typographer": False})
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
         .use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
@@ -53,6 +54,39 @@ def make_markdown() -> MarkdownIt:
 
 
 MD = make_markdown()
+
+# Only for the checker: the same grammar, but HTML and every link scheme are kept as tokens, so the
+# checker can point at what MD would silently print as plain text.
+_SCAN = make_markdown(html=True)
+_SCAN.validateLink = lambda url: True
+
+BLOCKED_SCHEMES = ("javascript", "vbscript", "data")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20]")  # browsers drop these, so "java script:" still runs
+
+
+def url_scheme(url: str) -> str:
+    match = _SCHEME.match(_IGNORED_IN_URL.sub("", url))
+    return match.group(1).lower() if match else ""
+
+
+def unsafe_markup(text: str) -> Iterator[tuple[int, str, str]]:
+    """Yield (line, kind, what) for raw HTML ("html") and links or images whose scheme is blocked
+    ("link"/"image"): MD shows the first as literal text and drops the second, so both are author mistakes."""
+    for token in _SCAN.parse(text):
+        line = token.map[0] + 1 if token.map else 1
+        if token.type == "html_block":
+            yield line, "html", token.content.strip()
+        for child in token.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "html_inline":
+                yield line, "html", child.content
+            elif child.type in ("link_open", "image"):
+                url = child.attrGet("href" if child.type == "link_open" else "src") or ""
+                if url_scheme(url) in BLOCKED_SCHEMES:
+                    yield line, "image" if child.type == "image" else "link", url
+
 
 # rewrite(url, is_image, line) -> the URL to put in the page, or None to leave it as written.
 Rewriter = Callable[[str, bool, int], str | None]

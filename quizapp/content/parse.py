@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 from markdown_it.token import Token
 
-from .markdown import BOXES, MD, render, rewrite_urls
+from .markdown import BLOCKED_SCHEMES, BOXES, MD, render, rewrite_urls, unsafe_markup, url_scheme
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUESTION_ATTRS = re.compile(r"\s*\{\s*#([^\s}]*)((?:\s+\.[^\s}]+)*)\s*\}\s*$")
@@ -42,6 +42,12 @@ LESSON_KEYS = {
 QUIZ_KEYS = {"id", "title", "lesson", "pass_percent", "draw"}
 PAGE_KEYS = {"id", "title", "reviewed", "sources"}
 TRUE_FALSE = ("đúng", "sai")
+SOURCE_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+# Quiz bank balance (warnings): a student must not score by a habit instead of by the lesson.
+MIN_BANK_SIZE = 20  # with `draw: 10`, a retake can then be made of questions not seen before
+MAX_TRUE_FALSE_LEAN = 0.65  # share of Đúng/Sai keys on one side
+MAX_LONGEST_CORRECT = 0.30  # share of single-answer items whose correct choice is the longest
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,7 @@ class _Source:
         self.tokens = MD.parse(self.text)
         self.meta: dict = {}
         self.key_lines: dict[str, int] = {}
+        self.value_nodes: dict[str, yaml.Node] = {}
         self.body_start = 0
         self.anchors = {t.attrGet("id") for t in self.tokens if t.type == "heading_open"}
 
@@ -171,8 +178,9 @@ class _Source:
         if not isinstance(data, dict):
             self.error(2, "phần khai báo đầu tệp phải là các dòng dạng `khoá: giá trị`")
             return False
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             self.key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+            self.value_nodes[str(key_node.value)] = value_node
         self.meta = data
         for key in data:
             if key not in allowed:
@@ -216,29 +224,111 @@ class _Source:
             return None
         return value
 
-    def sources_value(self) -> list[dict]:
+    def item_lines(self, key: str) -> list[tuple[int, dict[str, int]]]:
+        """For a list under `key`: each item's line and the line of each of its keys."""
+        node = self.value_nodes.get(key)
+        if not isinstance(node, yaml.SequenceNode):
+            return []
+        lines = []
+        for item in node.value:
+            keys = {}
+            if isinstance(item, yaml.MappingNode):
+                keys = {str(k.value): k.start_mark.line + 2 for k, _ in item.value}
+            lines.append((item.start_mark.line + 2, keys))
+        return lines
+
+    def sources_value(self, today: date) -> list[dict]:
         value = self.meta.get("sources")
         if value is None:
             return []
         line = self.line_of("sources")
         if not isinstance(value, list):
-            self.error(line, "`sources` phải là danh sách, mỗi mục có `title` và `url`")
+            self.error(line, "`sources` phải là danh sách, mỗi mục có `title`, `url` và `date`")
             return []
         sources = []
-        for item in value:
+        item_lines = self.item_lines("sources")
+        for index, item in enumerate(value):
+            item_line, key_lines = item_lines[index] if index < len(item_lines) else (line, {})
             if isinstance(item, str):
                 item = {"title": item}
             if not isinstance(item, dict) or not str(item.get("title", "")).strip():
-                self.error(line, "mỗi nguồn trong `sources` cần có `title` (tên nguồn)")
+                self.error(item_line, "mỗi nguồn trong `sources` cần có `title` (tên nguồn)")
                 continue
-            url = str(item.get("url", "")).strip()
-            if url and not url.startswith(("http://", "https://")):
-                self.error(line, f"địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://: {url}")
-            source = {"title": str(item["title"]).strip(), "url": url}
-            if item.get("date"):
-                source["date"] = str(item["date"])
+            title = str(item["title"]).strip()
+            url = self.source_url(item, title, key_lines.get("url", item_line))
+            source = {"title": title, "url": url}
+            when = self.source_date(item, title, key_lines.get("date", item_line), today)
+            if when:
+                source["date"] = when
             sources.append(source)
         return sources
+
+    def source_url(self, item: dict, title: str, line: int) -> str:
+        url = str(item.get("url") or "").strip()
+        if not url:
+            self.error(line, f"nguồn «{title}» thiếu `url`: ghi địa chỉ đầy đủ của bài viết hoặc văn bản")
+            return ""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.error(line, f"địa chỉ nguồn phải bắt đầu bằng http:// hoặc https://: {url}")
+        elif parts.path in ("", "/") and not parts.query:
+            self.error(
+                line,
+                f"địa chỉ nguồn {url} chỉ là tên trang, không chỉ tới bài nào: ghi địa chỉ đầy đủ của bài viết "
+                "hoặc văn bản (mở bài trên trình duyệt rồi chép cả dòng địa chỉ)",
+            )
+        return url
+
+    def source_date(self, item: dict, title: str, line: int, today: date) -> str | None:
+        """The source's date as written (YYYY-MM-DD, or YYYY-MM when the article gives no day)."""
+        value = item.get("date")
+        if value is None or value == "":
+            self.error(line, f"nguồn «{title}» thiếu `date`: ghi ngày của bài, dạng YYYY-MM-DD (hoặc YYYY-MM)")
+            return None
+        first_day = None
+        if isinstance(value, date):
+            first_day = value
+        elif isinstance(value, str) and (month := SOURCE_MONTH.match(value.strip())) and 1 <= int(month.group(2)) <= 12:
+            first_day = date(int(month.group(1)), int(month.group(2)), 1)
+        if first_day is None:
+            self.error(
+                line,
+                f"`date: {value}` của nguồn «{title}» phải là ngày dạng YYYY-MM-DD, ví dụ 2025-10-26 "
+                "(chỉ ghi YYYY-MM khi bài không có ngày)",
+            )
+            return None
+        if first_day > today:
+            self.error(line, f"ngày của nguồn «{title}» ({value}) nằm sau hôm nay: kiểm tra lại năm, tháng")
+        return str(value).strip()
+
+    def check_markup(self) -> None:
+        """Raw HTML is printed as text and blocked links are dropped: tell the author what to write instead.
+
+        A `javascript:`/`vbscript:`/`data:` link is an error: it is never a link a lesson needs, and usually
+        comes from pasting from an untrusted page."""
+        for line, kind, what in unsafe_markup(self.text):
+            shown = what if len(what) <= 40 else what[:40] + "…"
+            # Raw HTML is a warning: the renderer escapes it, so the page is safe but shows the tags as text.
+            if kind == "html" and what.startswith("<!--"):
+                self.warn(line, "ghi chú HTML `<!-- … -->` sẽ hiện nguyên văn cho học sinh: hãy xoá ghi chú")
+            elif kind == "html":
+                self.warn(
+                    line,
+                    f"mã HTML `{shown}` không được hiển thị: học sinh sẽ thấy nguyên văn. Dùng Markdown thay thế "
+                    "(**chữ đậm**, ![mô tả](../media/anh.svg), hộp `::: luu-y`…)",
+                )
+            elif kind == "image":
+                self.error(
+                    line,
+                    f"ảnh `{url_scheme(what)}:` không được dùng: lưu ảnh thành tệp trong content/media rồi viết "
+                    "![mô tả](../media/ten-anh.svg)",
+                )
+            else:
+                self.error(
+                    line,
+                    f"liên kết `{url_scheme(what)}:` bị chặn (có thể chạy mã lạ trên máy học sinh): chỉ liên kết tới "
+                    "địa chỉ https://, hoặc tới bài học, trang, ảnh trong content/",
+                )
 
     def check_boxes(self) -> None:
         for number, line in enumerate(self.text.split("\n"), start=1):
@@ -262,6 +352,8 @@ class _Links:
 
     def __call__(self, url: str, is_image: bool, line: int) -> str | None:
         parts = urlsplit(url)
+        if url_scheme(url) in BLOCKED_SCHEMES:  # reported by _Source.check_markup
+            return None
         if parts.scheme in ("http", "https", "mailto", "tel"):
             if is_image:
                 self.source.error(line, f"ảnh phải nằm trong thư mục content/media, không lấy từ mạng: {url}")
@@ -306,6 +398,66 @@ def _check_images_have_alt(tokens: list[Token], source: _Source, line: int = 1) 
             source.error(token_line, "ảnh thiếu lời mô tả (alt): viết ![mô tả bằng tiếng Việt](đường-dẫn)")
 
 
+def _lines(questions: list[ParsedQuestion]) -> str:
+    shown = ", ".join(str(q.line) for q in questions[:8])
+    return shown + (", …" if len(questions) > 8 else "")
+
+
+def _check_bank_balance(source: _Source, questions: list[ParsedQuestion], draw: int) -> None:
+    """Per-bank warnings for habits that score without the lesson. Small counts are left alone where
+    no arrangement could pass (3 Đúng/Sai items always lean 2 to 1)."""
+    if not questions:
+        return
+    wanted = max(MIN_BANK_SIZE, 2 * draw)
+    if len(questions) < wanted:
+        source.warn(
+            source.line_of("draw"),
+            f"ngân hàng chỉ có {len(questions)} câu hỏi: nên có ít nhất {wanted} câu (mỗi lượt rút {draw} câu), "
+            "để lần làm lại học sinh gặp câu mới",
+        )
+    true_false = [q for q in questions if q.kind == "true_false"]
+    says_true = [q for q in true_false if _true_false_key(q) == "đúng"]
+    says_false = [q for q in true_false if q not in says_true]
+    major, minor, word = (says_true, says_false, "Đúng")
+    if len(says_false) > len(says_true):
+        major, minor, word = (says_false, says_true, "Sai")
+    if true_false and len(major) / len(true_false) > MAX_TRUE_FALSE_LEAN and len(major) - len(minor) >= 2:
+        source.warn(
+            major[0].line,
+            f"{len(major)}/{len(true_false)} câu Đúng/Sai có đáp án «{word}» ({len(major) / len(true_false):.0%}, "
+            f"quá {MAX_TRUE_FALSE_LEAN:.0%}): chọn «{word}» cho mọi câu cũng được nhiều điểm; hãy đổi vài câu "
+            f"(dòng {_lines(major)}) thành câu có đáp án ngược lại",
+        )
+    single = [q for q in questions if q.kind == "one"]
+    longest = [q for q in single if _correct_is_longest(q)]
+    if longest and len(longest) >= 2 and len(longest) / len(single) > MAX_LONGEST_CORRECT:
+        source.warn(
+            longest[0].line,
+            f"đáp án đúng là lựa chọn dài nhất ở {len(longest)}/{len(single)} câu một đáp án "
+            f"({len(longest) / len(single):.0%}, quá {MAX_LONGEST_CORRECT:.0%}): học sinh đoán được bằng cách chọn "
+            f"câu dài nhất; hãy viết lựa chọn sai cụ thể như đáp án, hoặc rút gọn đáp án (dòng {_lines(longest)})",
+        )
+    many = [q for q in questions if q.kind == "many"]
+    counts = {sum(c.is_correct for c in q.choices) for q in many}
+    if len(many) >= 2 and len(counts) == 1:
+        source.warn(
+            many[0].line,
+            f"cả {len(many)} câu nhiều đáp án đều có đúng {counts.pop()} ý đúng: học sinh đoán theo số lượng; "
+            f"hãy thay đổi số ý đúng, từ 2 đến số lựa chọn trừ 1 (dòng {_lines(many)})",
+        )
+
+
+def _true_false_key(question: ParsedQuestion) -> str:
+    return next((c.source.strip().rstrip(".").lower() for c in question.choices if c.is_correct), "")
+
+
+def _correct_is_longest(question: ParsedQuestion) -> bool:
+    """True when the one correct choice is strictly longer than every wrong one."""
+    right = [len(c.source.strip()) for c in question.choices if c.is_correct]
+    wrong = [len(c.source.strip()) for c in question.choices if not c.is_correct]
+    return len(right) == 1 and bool(wrong) and right[0] > max(wrong)
+
+
 class _Content:
     def __init__(self, root: Path, today: date):
         self.root = root
@@ -327,6 +479,9 @@ class _Content:
                     self.by_path[source.path.resolve()] = (kind, source.id_value(), source.anchors)
         for source in sources["quizzes"]:
             source.read_front_matter(QUIZ_KEYS, {"id", "title"})
+        for group in sources.values():
+            for source in group:
+                source.check_markup()
         for source in sources["lessons"]:
             if source.meta:
                 self.result.lessons.append(self.lesson(source))
@@ -347,7 +502,7 @@ class _Content:
 
     def check_review(self, source: _Source, needs_sources: bool) -> tuple[date | None, list[dict]]:
         reviewed = source.date_value("reviewed")
-        sources = source.sources_value()
+        sources = source.sources_value(self.today)
         if needs_sources:
             if reviewed is None and "reviewed" not in source.meta:
                 source.error(2, "thiếu `reviewed: YYYY-MM-DD` (ngày rà soát nội dung gần nhất)")
@@ -435,6 +590,7 @@ class _Content:
                 source.line_of("draw"),
                 f"`draw: {draw}` lớn hơn số câu hỏi trong ngân hàng ({len(questions)} câu)",
             )
+        _check_bank_balance(source, questions, draw)
         return ParsedQuiz(
             id=source.id_value(),
             title=source.text_value("title") or "",
