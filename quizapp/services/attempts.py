@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -51,19 +51,7 @@ def start_or_resume(user: User, quiz: Quiz, rng: random.Random | None = None) ->
     if existing:
         return existing
     rng = rng or random.SystemRandom()
-    versions = db.session.scalars(
-        select(QuestionVersion)
-        .join(Question)
-        .where(
-            Question.quiz_id == quiz.id,
-            Question.active,
-            QuestionVersion.number == Question.latest_version,
-        )
-        .options(selectinload(QuestionVersion.choices))
-    ).all()
-    if not versions:
-        raise ValueError("quiz has no active question")
-    drawn = rng.sample(list(versions), min(quiz.draw, len(versions)))
+    drawn = _draw(user, quiz, rng)
     attempt = Attempt(
         user_id=user.id,
         quiz_id=quiz.id,
@@ -83,6 +71,41 @@ def start_or_resume(user: User, quiz: Quiz, rng: random.Random | None = None) ->
             raise
         return existing
     return attempt
+
+
+def _draw(user: User, quiz: Quiz, rng: random.Random) -> list[QuestionVersion]:
+    """Pick `quiz.draw` latest versions: first questions this learner was never shown in this quiz, then
+    those shown longest ago (a retake of a 20-question bank with draw 10 is 10 new questions).
+
+    One query for the versions and when each question was last shown (any version counts as seen), one
+    for their choices."""
+    last_shown = (
+        select(QuestionVersion.question_id, func.max(Attempt.id).label("attempt_id"))
+        .join(AttemptQuestion, AttemptQuestion.version_id == QuestionVersion.id)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.quiz_id == quiz.id)
+        .group_by(QuestionVersion.question_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(QuestionVersion, last_shown.c.attempt_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .outerjoin(last_shown, last_shown.c.question_id == Question.id)
+        .where(
+            Question.quiz_id == quiz.id,
+            Question.active,
+            QuestionVersion.number == Question.latest_version,
+        )
+        .options(selectinload(QuestionVersion.choices))
+    ).all()
+    if not rows:
+        raise ValueError("quiz has no active question")
+    rows = list(rows)
+    rng.shuffle(rows)  # random among equals: the never-shown, or those last shown in the same attempt
+    rows.sort(key=lambda row: (row.attempt_id is not None, row.attempt_id or 0))
+    drawn = [row[0] for row in rows[: quiz.draw]]
+    rng.shuffle(drawn)  # unseen questions should not always come first on the page
+    return drawn
 
 
 def _shuffled_choices(version: QuestionVersion, rng: random.Random) -> list[int]:
