@@ -248,7 +248,8 @@ class BulkWriter:
             for name in _ID_TABLES:
                 db.session.execute(
                     func.setval(
-                        func.pg_get_serial_sequence(f'"{name}"', "id"), select(func.max(_ID_TABLES[name].id))
+                        func.pg_get_serial_sequence(f'"{name}"', "id"),
+                        select(func.max(_ID_TABLES[name].id)).scalar_subquery(),
                     ).select()
                 )
             db.session.commit()
