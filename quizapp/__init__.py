@@ -7,12 +7,14 @@ import os
 from flask import Flask
 
 from .config import instance_path_from_env, load_config
+from .jobs.files import secure_instance
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path_from_env())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
+    secure_instance(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])  # files 0600, folders 0700
     register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
@@ -32,7 +34,7 @@ def register_extensions(app: Flask) -> None:
     from flask import request
 
     from .database import tune_engine, write_intent
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager, migrate, queue
     from .models import User
 
     db.init_app(app)
@@ -40,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    queue.init_app(app)
     with app.app_context():
         tune_engine(db.engine)
 
@@ -56,6 +59,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
+    from .jobs.views import bp as jobs_bp
     from .learn.views import bp as learn_bp
     from .office import manage as _office_manage  # noqa: F401  (adds its routes to office_bp)
     from .office.views import bp as office_bp
@@ -65,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from .verify.views import bp as verify_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(teach_bp)
     app.register_blueprint(school_bp)

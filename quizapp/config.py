@@ -97,6 +97,14 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         # Login attempts are limited per username; share the counters between workers with Redis.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Long work (big imports, exports, PDFs) runs in a Huey consumer process (`make run` starts one).
+        # Its queue: an SQLite file in the instance folder, or Redis (redis://host:6379/0) when QUEUE_URL or
+        # REDIS_URL is set. QUEUE_IMMEDIATE runs jobs inside the request: for the test suite only.
+        "QUEUE_URL": env.get("QUEUE_URL") or env.get("REDIS_URL") or "",
+        "QUEUE_NAME": env.get("QUEUE_NAME", "quizapp"),
+        "QUEUE_IMMEDIATE": False,
+        # An uploaded class list waits this long for its confirmation, then it is deleted.
+        "UPLOAD_TTL_SECONDS": 3600,
     }
     if test_config:
         config.update(test_config)

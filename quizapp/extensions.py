@@ -9,6 +9,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from .jobs.queue import JobQueue
+
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,3 +34,5 @@ login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
 login_manager.login_message_category = "info"
 # Storage from RATELIMIT_STORAGE_URI (memory:// by default; redis://… when several workers share it).
 limiter = Limiter(key_func=get_remote_address)
+# Long work (big imports, exports, PDFs) runs in a Huey consumer beside the web workers.
+queue = JobQueue()

@@ -40,6 +40,9 @@ def make_app(database_url: str, content_dir: Path = FIXTURE_CONTENT, **extra):
         "CONTENT_DIR": str(content_dir),
         "CURRENT_SCHOOL_YEAR": YEAR,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # real hashing, cheaper than production's scrypt
+        # Jobs run inside the call that queues them, through the same runner and handlers as the consumer;
+        # tests/test_jobs.py runs them in a real consumer on the SQLite and Redis queues.
+        "QUEUE_IMMEDIATE": True,
     }
     config.update(extra)
     return create_app(config)

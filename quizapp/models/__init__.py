@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic and the app import this package)."""
 
 from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKind, QuestionVersion, Quiz
+from .jobs import BackgroundJob, JobStatus
 from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
 from .people import ROLE_LABELS, Role, User
 from .progress import (
@@ -18,8 +19,10 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "AttemptStatus",
+    "BackgroundJob",
     "Certificate",
     "IssuedReport",
+    "JobStatus",
     "Choice",
     "Enrollment",
     "FamilyOutreach",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import json
 from datetime import date
 from pathlib import Path
 
@@ -13,14 +13,19 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.forms import ConfirmForm
 from ..extensions import db
-from ..models import Attempt, AttemptStatus, SchoolClass
+from ..jobs.runner import cleanup as cleanup_jobs
+from ..jobs.runner import enqueue, forget_result
+from ..jobs.runner import result_path as job_result_path
+from ..jobs.views import get_own_job_or_404
+from ..models import Attempt, AttemptStatus, JobStatus, SchoolClass, User
 from ..permissions import classes_in_scope, get_class_or_404, get_class_student_or_404, staff_required
 from ..services import attempts as attempt_service
 from ..services import outreach as outreach_service
+from ..services import roster_store
 from ..services.accounts import make_password
 from ..services.class_progress import STATUS_LABELS, class_report, class_students, question_stats
 from ..services.exports import write_csv, write_xlsx
-from ..services.rosters import apply_import, plan_import, read_roster
+from ..services.rosters import LIMITS, plan_import, read_roster
 from ..services.slips import make_slips
 from ..services.teacher_exports import class_results_table, lessons_table
 from .forms import RosterConfirmForm, RosterUploadForm
@@ -216,21 +221,9 @@ def _slips_page(school_class: SchoolClass, accounts):
 
 
 # --- Class-list import --------------------------------------------------------------------------
-
-
-def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored_upload(token: str, class_id: int) -> Path | None:
-    """The uploaded file behind a preview, only for the person and class that uploaded it."""
-    upload = session.get("roster_upload") or {}
-    if upload.get("token") != token or upload.get("class_id") != class_id:
-        return None
-    path = _upload_dir() / upload["file"]
-    return path if path.is_file() else None
+# Upload: bounded and parsed once, in memory; only the parsed rows are kept (services/roster_store).
+# Preview: plans against the database (reads only). Confirm: a background job (accounts cost a scrypt
+# hash each: 400 students take about a minute), then its progress page, then the slips, shown once.
 
 
 @bp.route("/lop/<int:class_id>/nhap-danh-sach", methods=["GET", "POST"])
@@ -238,37 +231,77 @@ def import_roster(class_id: int):
     school_class = get_class_or_404(class_id)
     form = RosterUploadForm()
     if form.validate_on_submit():
+        cleanup_jobs()  # uploads left unconfirmed for an hour go now, not only every 10 minutes
         upload = form.file.data
-        suffix = Path(upload.filename or "").suffix.lower()
-        token = secrets.token_hex(16)
-        stored = _upload_dir() / f"{token}{suffix}"
-        upload.save(stored)
-        session["roster_upload"] = {"token": token, "file": stored.name, "class_id": class_id}
+        limit = LIMITS.file_bytes
+        data = upload.stream.read(limit + 1)  # never more than the limit plus one byte into memory
+        roster = read_roster(Path(upload.filename or "").name, data)
+        if any(p.row == 0 for p in roster.problems) and not roster.rows:
+            # Nothing to preview (a refused or unreadable file): say why on the upload page itself.
+            form.file.errors = [str(p) for p in roster.problems if p.row == 0]
+            return render_template("teach/import.html", school_class=school_class, form=form), 422
+        token = roster_store.save(roster, current_user.id, class_id)
+        session["roster_upload"] = {"token": token, "class_id": class_id}
         return redirect(url_for("teach.preview_import", class_id=class_id, token=token))
     return render_template("teach/import.html", school_class=school_class, form=form)
+
+
+def _stored_roster(class_id: int, token: str):
+    """The parsed list behind a preview: this browser's latest upload, of this person, for this class."""
+    upload = session.get("roster_upload") or {}
+    if upload.get("token") != token or upload.get("class_id") != class_id:
+        return None
+    return roster_store.load(token, current_user.id, class_id)
 
 
 @bp.route("/lop/<int:class_id>/nhap-danh-sach/<token>", methods=["GET", "POST"])
 def preview_import(class_id: int, token: str):
     school_class = get_class_or_404(class_id)
-    stored = _stored_upload(token, class_id)
-    if stored is None:
-        flash("Tệp đã tải lên không còn; hãy chọn lại tệp danh sách lớp.", "warning")
+    roster = _stored_roster(class_id, token)
+    if roster is None:
+        flash("Danh sách đã tải lên không còn (đã nhập, đã huỷ hoặc quá một giờ); hãy chọn lại tệp.", "warning")
         return redirect(url_for("teach.import_roster", class_id=class_id))
-    roster = read_roster(stored.name, stored.read_bytes())
     plan = plan_import(roster, school_class.school, school_class.school_year, school_class)
     form = RosterConfirmForm(token=token)
     if request.method == "POST" and form.validate_on_submit() and plan.ok:
-        accounts = apply_import(plan)
-        db.session.commit()
-        stored.unlink(missing_ok=True)
+        session.pop("roster_upload", None)  # a second click finds nothing to confirm
+        job_id = enqueue("roster_import", class_id=class_id, token=token)
+        return redirect(url_for("jobs.progress", job_id=job_id))
+    response = render_template(
+        "teach/import_preview.html", school_class=school_class, plan=plan, form=form, token=token
+    )
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/lop/<int:class_id>/nhap-danh-sach/<token>/huy", methods=["POST"])
+def cancel_import(class_id: int, token: str):
+    get_class_or_404(class_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if _stored_roster(class_id, token) is not None:
+        roster_store.delete(token)
         session.pop("roster_upload", None)
-        flash(
-            f"Đã nhập danh sách: {plan.counts.get('create', 0)} học sinh mới, "
-            f"{plan.counts.get('update', 0)} cập nhật, {plan.counts.get('unchanged', 0)} giữ nguyên.",
-            "success",
-        )
-        if not accounts:
-            return redirect(url_for("teach.dashboard", class_id=class_id))
-        return _slips_page(school_class, [(a.user, a.password) for a in accounts])
-    return render_template("teach/import_preview.html", school_class=school_class, plan=plan, form=form)
+    flash("Đã huỷ: danh sách vừa tải lên đã được xoá, chưa có gì được ghi.", "info")
+    return redirect(url_for("teach.import_roster", class_id=class_id))
+
+
+@bp.route("/nhap-danh-sach/xong/<int:job_id>")
+def import_done(job_id: int):
+    """The end of an import job: the new accounts' slips, once (the passwords file is deleted now)."""
+    job = get_own_job_or_404(job_id)
+    params = json.loads(job.params)
+    school_class = get_class_or_404(params["class_id"])
+    if job.kind != "roster_import" or job.status != JobStatus.DONE:
+        return redirect(url_for("jobs.progress", job_id=job_id))
+    path = job_result_path(job)
+    if path is None:
+        flash(job.message, "success")
+        if job.result_path:  # shown already, or expired
+            flash("Phiếu đăng nhập chỉ hiện một lần. Nếu cần, hãy cấp lại mật khẩu ở trang của học sinh.", "info")
+        return redirect(url_for("teach.dashboard", class_id=school_class.id))
+    pairs = json.loads(path.read_bytes())
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([p[0] for p in pairs])))}
+    accounts = [(users[user_id], password) for user_id, password in pairs if user_id in users]
+    forget_result(job)  # the passwords existed on disk only until this page
+    db.session.commit()
+    return _slips_page(school_class, accounts)
