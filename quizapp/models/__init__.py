@@ -1,5 +1,7 @@
 """All models, importable from one place (Alembic and the app import this package)."""
 
+from ..extensions import db
+from . import coverage_flags
 from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKind, QuestionVersion, Quiz
 from .jobs import BackgroundJob, JobStatus
 from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
@@ -14,6 +16,8 @@ from .progress import (
     OutreachStatus,
 )
 from .reports import IssuedReport
+
+coverage_flags.install(db.metadata)
 
 __all__ = [
     "Attempt",

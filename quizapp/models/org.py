@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -78,12 +78,20 @@ class Enrollment(db.Model):
     """A student in a class for one year; at most one class per student per year."""
 
     __tablename__ = "enrollment"
-    __table_args__ = (UniqueConstraint("student_id", "school_year_id", name="uq_enrollment_student_year"),)
+    __table_args__ = (
+        UniqueConstraint("student_id", "school_year_id", name="uq_enrollment_student_year"),
+        # Covers a coverage page: per class, every count comes from this index alone.
+        Index("ix_enrollment_coverage", "class_id", "has_started", "completed_at", "families_confirmed"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id"), index=True)
     school_year_id: Mapped[int] = mapped_column(ForeignKey("school_year.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The student's coverage facts, kept by database triggers (models/coverage_flags.py); never set them here.
+    has_started: Mapped[bool] = mapped_column(default=False, server_default=false())
+    completed_at: Mapped[datetime | None]
+    families_confirmed: Mapped[int] = mapped_column(default=0, server_default="0")
 
     student: Mapped[User] = relationship(back_populates="enrollments")
     school_class: Mapped[SchoolClass] = relationship(back_populates="enrollments")
