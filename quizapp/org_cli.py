@@ -1,4 +1,4 @@
-"""`flask org …`: units, schools, staff accounts, targets and the new school year, with the web's operations."""
+"""`flask org …`: units, schools, staff accounts, teachers on classes, targets and the new school year."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .models import ROLE_LABELS, Role, School, Unit
+from .services.onboarding import (
+    assign_teacher,
+    class_teachers,
+    find_class,
+    find_user,
+    set_may_see_student_names,
+    unassign_teacher,
+)
 from .services.org import (
     OrgError,
     create_school,
@@ -192,3 +200,77 @@ def new_year(school_code: str, from_name: str, to_name: str) -> None:
         for skipped in report.skipped_students:
             click.echo(f"  {skipped.student.full_name} (lớp {skipped.from_class}): {skipped.reason}")
     click.echo(f"Đã chuyển {report.moved} học sinh.")
+
+
+# --- Finishing the set-up: teachers on classes, names for a unit --------------------------------
+
+
+def _class_of(school_code: str, class_name: str, year_name: str | None):
+    school = _school(school_code)
+    year_name = year_name or current_app.config["CURRENT_SCHOOL_YEAR"]
+    year = find_year(year_name)
+    if year is None:
+        _fail(f"Không có năm học {year_name}.")
+    try:
+        return find_class(school, year, class_name)
+    except OrgError as error:
+        _fail(str(error))
+
+
+def _assignment_options(command):
+    command = click.option("--year", "year_name", help="Năm học, ví dụ 2026-2027 (mặc định: năm học hiện tại).")(
+        command
+    )
+    command = click.option("--class", "class_name", required=True, help="Tên lớp, ví dụ 7A1.")(command)
+    command = click.option("--school", "school_code", required=True, help="Mã trường của lớp.")(command)
+    return click.argument("username")(command)
+
+
+@org_cli.command("assign-teacher")
+@_assignment_options
+def assign_teacher_command(username: str, school_code: str, class_name: str, year_name: str | None) -> None:
+    """Let a teacher of the school follow a class (as the school's "Phân công" page does)."""
+    school_class = _class_of(school_code, class_name, year_name)
+    try:
+        teacher = find_user(username)
+        added = assign_teacher(teacher, school_class)
+    except OrgError as error:
+        _fail(str(error))
+    db.session.commit()
+    if added:
+        click.echo(f"Đã phân công {teacher.full_name} ({teacher.username}) theo dõi lớp {school_class.name}.")
+    else:
+        click.echo(f"{teacher.full_name} ({teacher.username}) đã được phân công lớp {school_class.name} từ trước.")
+    click.echo(f"Giáo viên của lớp {school_class.name}: " + ", ".join(t.full_name for t in class_teachers(school_class)))
+
+
+@org_cli.command("unassign-teacher")
+@_assignment_options
+def unassign_teacher_command(username: str, school_code: str, class_name: str, year_name: str | None) -> None:
+    """Stop a teacher following a class; the class and its results stay."""
+    school_class = _class_of(school_code, class_name, year_name)
+    try:
+        teacher = find_user(username)
+        removed = unassign_teacher(teacher, school_class)
+    except OrgError as error:
+        _fail(str(error))
+    db.session.commit()
+    if removed:
+        click.echo(f"Đã bỏ phân công {teacher.full_name} ({teacher.username}) ở lớp {school_class.name}.")
+    else:
+        click.echo(f"{teacher.full_name} ({teacher.username}) không được phân công lớp {school_class.name}: không đổi gì.")
+
+
+@org_cli.command("student-names")
+@click.argument("unit_code")
+@click.option("--allow/--deny", required=True, help="Cho (--allow) hoặc không cho (--deny) xem họ tên học sinh.")
+def student_names(unit_code: str, allow: bool) -> None:
+    """Whether the unit's own staff see pupils' names on its pages (units beneath it keep their own setting)."""
+    unit = _unit(unit_code)
+    changed = set_may_see_student_names(unit, allow)
+    db.session.commit()
+    state = "được xem" if allow else "không được xem"
+    prefix = "Đã đặt" if changed else "Không đổi"
+    click.echo(f"{prefix}: cán bộ của {unit.name} ({unit.code}) {state} họ tên học sinh trên các trang của đơn vị.")
+    if allow:
+        click.echo("Các đơn vị cấp dưới giữ thiết lập riêng của mình.")
