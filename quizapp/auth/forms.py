@@ -2,8 +2,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import Form as FlaskForm
-
-MIN_PASSWORD_LENGTH = 6
+from .passwords import MAX_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +18,8 @@ class ChangePasswordForm(FlaskForm):
         "Mật khẩu mới",
         validators=[
             DataRequired("Hãy nhập mật khẩu mới."),
-            Length(min=MIN_PASSWORD_LENGTH, max=128, message=f"Mật khẩu mới cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."),
+            # Length, common passwords and the rest: passwords.password_problem, checked in the view.
+            Length(max=MAX_LENGTH, message=f"Mật khẩu mới dài quá {MAX_LENGTH} ký tự."),
         ],
     )
     confirm = PasswordField(
