@@ -33,22 +33,22 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask import request
 
+    from .auth import sessions, throttle  # noqa: F401  (throttle registers the "database://" limiter storage)
     from .database import tune_engine, write_intent
     from .extensions import csrf, db, limiter, login_manager, migrate, queue
-    from .models import User
 
     db.init_app(app)
     migrate.init_app(app, db)
     csrf.init_app(app)
     login_manager.init_app(app)
+    # If Redis (or the database) stops answering, count in this worker's memory and log a warning.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     queue.init_app(app)
     with app.app_context():
         tune_engine(db.engine)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(sessions.load_user)  # revocable tokens, not bare user ids
 
     @app.before_request
     def declare_write_intent() -> None:
@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from .office.views import bp as office_bp
     from .school import manage as _school_manage  # noqa: F401  (adds its routes to school_bp)
     from .school.views import bp as school_bp
+    from .teach import passwords as _teach_passwords  # noqa: F401  (adds the reset and reprint routes)
     from .teach.views import bp as teach_bp
     from .verify.views import bp as verify_bp
 

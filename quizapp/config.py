@@ -94,8 +94,8 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for a whole class period
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Login attempts are limited per username; share the counters between workers with Redis.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed-login counters: in the app database by default (shared by every worker), or redis://…
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "database://"),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Long work (big imports, exports, PDFs) runs in a Huey consumer process (`make run` starts one).
         # Its queue: an SQLite file in the instance folder, or Redis (redis://host:6379/0) when QUEUE_URL or

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
@@ -10,7 +12,7 @@ from .proxy import csrf_hint
 
 PAGES = {
     400: ("Yêu cầu không hợp lệ", "Trang nhận được dữ liệu không đúng. Hãy quay lại và thử lần nữa."),
-    403: ("Không có quyền truy cập", "Tài khoản của em không được mở trang này."),
+    403: ("Không có quyền truy cập", "Tài khoản của em không được mở trang này. Nếu cần, em hãy hỏi thầy cô."),
     404: ("Không tìm thấy trang", "Địa chỉ này không có hoặc đã được chuyển đi. Hãy kiểm tra lại đường dẫn."),
     405: ("Thao tác không được hỗ trợ", "Hãy quay lại trang trước và dùng các nút trên trang."),
     413: ("Tệp quá lớn", "Tệp gửi lên vượt quá giới hạn cho phép."),
@@ -30,11 +32,29 @@ def render_error(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message or default), code
 
 
+# Staff are adults: the 403 page speaks to them as such and says whom to ask.
+STAFF_FORBIDDEN = (
+    "Tài khoản này không có quyền mở trang này: mỗi tài khoản chỉ xem được lớp, trường hoặc đơn vị mình phụ trách. "
+    "Nếu cần thêm quyền, hãy liên hệ người quản trị của trường hoặc đơn vị."
+)
+
+
 def register(app: Flask) -> None:
     for code in PAGES:
-        if code == 500:
+        if code in (403, 429, 500):
             continue
         app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        staff = current_user.is_authenticated and current_user.is_staff
+        return render_error(403, STAFF_FORBIDDEN if staff else None)
+
+    @app.errorhandler(429)
+    def too_many(error):
+        # The login limits carry their own sentence: this account from this computer, or this whole network.
+        custom = isinstance(error, RateLimitExceeded) and error.limit.error_message
+        return render_error(429, error.description if custom else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

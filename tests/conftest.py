@@ -45,6 +45,10 @@ def make_app(database_url: str, content_dir: Path = FIXTURE_CONTENT, **extra):
         "QUEUE_IMMEDIATE": True,
     }
     config.update(extra)
+    from quizapp.extensions import limiter
+
+    # One Limiter object serves every app the tests make: forget a store that an earlier test found dead.
+    limiter._storage_dead = False
     return create_app(config)
 
 
@@ -69,9 +73,9 @@ def app(database_url):
     from quizapp.extensions import limiter
 
     app = make_app(database_url)
-    limiter.reset()  # login-attempt counters live in memory: each test starts afresh
     with app.app_context():
         _empty_database(database_url)
+        limiter.reset()  # failed-login counters (in the database by default): each test starts afresh
         sync_content(read_content(FIXTURE_CONTENT, today=date(2026, 11, 25)))
         db.session.commit()
     yield app
@@ -91,7 +95,7 @@ def runner(app):
 
 
 def csrf_token(client, path: str = "/dang-nhap") -> str:
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     gender: Mapped[str | None] = mapped_column(String(10))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Part of every session and remember-me cookie: raising it ends every session of this account at once.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -80,10 +82,35 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         return ROLE_LABELS[Role(self.role)]
 
+    # The cookie token this request was authenticated with (see quizapp.auth.sessions); not stored.
+    login_token = None
+
+    def get_id(self) -> str | None:  # what Flask-Login keeps in the session and the remember-me cookie
+        return self.login_token
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember-me cookie issued so far stops working at the next request."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str) -> None:
+        """A new password (own change, a teacher's reset, the CLI) also signs the account out everywhere."""
         # scrypt by default; the test suite asks for a cheaper method to stay fast.
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        if self.password_hash is not None:
+            self.end_all_sessions()
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class RateLimitCounter(db.Model):
+    """Failed-login counters (Flask-Limiter's "database://" storage): shared by every worker and server.
+
+    `name` is the limit's key (it holds a username and a client address); rows expire by `expires_at`.
+    """
+
+    __tablename__ = "rate_limit_counter"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(index=True)  # seconds since the epoch (time.time())

@@ -103,7 +103,12 @@ class FamilyOutreach(db.Model):
     """A relative a student guided through a service. No personal identifiers of the relative."""
 
     __tablename__ = "family_outreach"
-    __table_args__ = (CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status_known"),
+        # Two quick submits of the same entry (double click, two tabs) store it once, even under concurrency.
+        # (A unique index, not a constraint: SQLite adds it without rebuilding the table.)
+        Index("uq_family_outreach_entry", "student_id", "relation", "service", "helped_on", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     relation: Mapped[str] = mapped_column(String(40))

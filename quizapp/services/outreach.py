@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -84,6 +85,9 @@ def can_record(user: User) -> bool:
 # --- Student side ---------------------------------------------------------------------------------
 
 
+DUPLICATE_MESSAGE = "Em đã ghi mục này rồi (cùng người thân, cùng việc, cùng ngày)."
+
+
 def record(student: User, relation: str, service: str, helped_on: date, note: str = "") -> FamilyOutreach:
     """A new pending entry; refuses what the form refuses, so no other caller can skip the rules."""
     note = normalize_text(note)
@@ -96,8 +100,11 @@ def record(student: User, relation: str, service: str, helped_on: date, note: st
     if problem:
         raise ValueError(problem)
     entry = FamilyOutreach(student_id=student.id, relation=relation, service=service, helped_on=helped_on, note=note)
-    db.session.add(entry)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same entry sent twice at once: the unique constraint decides
+            db.session.add(entry)
+    except IntegrityError:
+        raise ValueError(DUPLICATE_MESSAGE) from None
     return entry
 
 

@@ -22,8 +22,7 @@ from ..permissions import classes_in_scope, get_class_or_404, get_class_student_
 from ..services import attempts as attempt_service
 from ..services import outreach as outreach_service
 from ..services import roster_store
-from ..services.accounts import make_password
-from ..services.class_progress import STATUS_LABELS, class_report, class_students, question_stats
+from ..services.class_progress import STATUS_LABELS, class_report, question_stats
 from ..services.exports import write_csv, write_xlsx
 from ..services.rosters import LIMITS, plan_import, read_roster
 from ..services.slips import make_slips
@@ -185,31 +184,7 @@ def export(class_id: int, fmt: str):
 # --- Passwords and login slips ------------------------------------------------------------------
 
 
-@bp.route("/lop/<int:class_id>/hoc-sinh/<int:student_id>/cap-lai-mat-khau", methods=["POST"])
-def reset_password(class_id: int, student_id: int):
-    school_class = get_class_or_404(class_id)
-    student = get_class_student_or_404(school_class, student_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _reset_and_print(school_class, [student])
-
-
-@bp.route("/lop/<int:class_id>/cap-lai-mat-khau", methods=["POST"])
-def reset_class_passwords(class_id: int):
-    school_class = get_class_or_404(class_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    return _reset_and_print(school_class, class_students(school_class))
-
-
-def _reset_and_print(school_class: SchoolClass, students):
-    accounts = []
-    for student in students:
-        password = make_password()
-        student.set_password(password)
-        accounts.append((student, password))
-    db.session.commit()
-    return _slips_page(school_class, accounts)
+# The resets (asked first) and reprints are in passwords.py.
 
 
 def _slips_page(school_class: SchoolClass, accounts):
