@@ -6,14 +6,13 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from .. import report_views
 from ..extensions import db
 from ..models import Role, School, SchoolClass, SchoolYear, Unit
 from ..services.charts import timeline_chart
 from ..services.class_progress import DONE, class_report
-from ..services.coverage import completions_timeline, school_coverage, unit_coverage
+from ..services.coverage import completions_timeline, school_coverage, unit_coverage, unit_subtree_ids
 from ..services.coverage_exports import unit_tables
 from ..services.exports import coverage_download
 from ..services.progress import current_year
@@ -49,15 +48,7 @@ def get_school_in_scope_or_404(school_id: int) -> School:
 
 
 def unit_subtree(unit_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent, []).append(uid)
-    found, stack = set(), [unit_id]
-    while stack:
-        current = stack.pop()
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
+    return unit_subtree_ids(unit_id)
 
 
 def may_see_names(unit: Unit) -> bool:

@@ -2,6 +2,8 @@
 
 A student counts as *completed* once they hold a certificate (awarded when the programme was first
 completed), *started* once they opened a lesson or a quiz. Only classes of the target grades count.
+Both facts (and confirmed relatives) are read from each enrolment row, where database triggers keep them
+(models/coverage_flags.py): a page reads only the classes of its own subtree, never the attempts.
 The number of queries does not depend on the number of schools, classes or students.
 """
 
@@ -11,16 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, union
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
     Attempt,
     Certificate,
     Enrollment,
-    FamilyOutreach,
     LessonProgress,
-    OutreachStatus,
     Role,
     School,
     SchoolClass,
@@ -121,25 +122,52 @@ class UnitCoverage:
         return sum(1 for s in self.schools if s.total.enrolled and s.gap == 0)
 
 
-class _Tree:
-    """All units and the year's targets, loaded once: targets resolve up the tree in Python."""
+def unit_subtree_ids(unit_id: int) -> set[int]:
+    """The unit and every unit beneath it, by a recursive query over unit.parent_id (see docs/architecture.md)."""
+    subtree = select(Unit.id).where(Unit.id == unit_id).cte("subtree", recursive=True)
+    child = aliased(Unit)
+    subtree = subtree.union(select(child.id).where(child.parent_id == subtree.c.id))  # UNION: stops on a cycle
+    return set(db.session.scalars(select(subtree.c.id)))
 
-    def __init__(self, year: SchoolYear):
-        self.units = {u.id: u for u in db.session.scalars(select(Unit))}
+
+def _units_around(unit_id: int, with_subtree: bool) -> dict[int, Unit]:
+    """The unit's ancestors (for targets set higher up) and, when asked, its whole subtree: two queries."""
+    up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("ancestors", recursive=True)
+    parent = aliased(Unit)
+    up = up.union(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
+    ids = set(db.session.scalars(select(up.c.id)))
+    if with_subtree:
+        ids |= unit_subtree_ids(unit_id)
+    return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+
+
+class _Tree:
+    """The units a page needs (its subtree and ancestors, never the whole tree) and their targets for the year."""
+
+    def __init__(self, year: SchoolYear, units: dict[int, Unit], school_ids: list[int]):
+        self.units = units
+        owners = or_(Target.unit_id.in_(list(units)), Target.school_id.in_(school_ids))
         self.targets = {
             (t.school_id, t.unit_id): t
-            for t in db.session.scalars(select(Target).where(Target.school_year_id == year.id))
+            for t in db.session.scalars(select(Target).where(Target.school_year_id == year.id, owners))
         }
         self.children: dict[int | None, list[Unit]] = defaultdict(list)
         for unit in self.units.values():
             self.children[unit.parent_id].append(unit)
 
     def subtree(self, unit_id: int) -> set[int]:
+        return self.subtree_of(self.units, unit_id)
+
+    @staticmethod
+    def subtree_of(units: dict[int, Unit], unit_id: int) -> set[int]:
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for unit in units.values():
+            children[unit.parent_id].append(unit.id)
         found, stack = set(), [unit_id]
         while stack:
             current = stack.pop()
             found.add(current)
-            stack.extend(u.id for u in self.children.get(current, []))
+            stack.extend(children.get(current, []))
         return found
 
     def unit_target(self, unit_id: int | None) -> TargetView:
@@ -159,22 +187,19 @@ def _view(target: Target, owner: str) -> TargetView:
     return TargetView(target.target_percent, tuple(target.grades), target.deadline, target.include_staff, owner)
 
 
-def _started_users():
-    """Everyone who opened a lesson or a quiz (UNION removes duplicates)."""
-    return union(select(LessonProgress.user_id.label("user_id")), select(Attempt.user_id.label("user_id"))).subquery()
+def _has_started(user_id_column):
+    """Opened a lesson or a quiz: two index probes per person (used for staff, a few per school)."""
+    return or_(
+        exists().where(LessonProgress.user_id == user_id_column),
+        exists().where(Attempt.user_id == user_id_column),
+    )
 
 
 def _coverage(schools: list[School], year: SchoolYear, tree: _Tree) -> list[SchoolCoverage]:
+    """Two queries whatever the number of schools: classes from the enrolment flags, then staff."""
     result = {s.id: SchoolCoverage(s, tree.school_target(s)) for s in schools}
     if not result:
         return []
-    started = _started_users()
-    families = (
-        select(FamilyOutreach.student_id, func.count(FamilyOutreach.id).label("n"))
-        .where(FamilyOutreach.status == OutreachStatus.CONFIRMED)
-        .group_by(FamilyOutreach.student_id)
-        .subquery()
-    )
     rows = db.session.execute(
         select(
             SchoolClass.id,
@@ -182,15 +207,12 @@ def _coverage(schools: list[School], year: SchoolYear, tree: _Tree) -> list[Scho
             SchoolClass.grade,
             SchoolClass.name,
             func.count(Enrollment.id),
-            func.count(started.c.user_id),
-            func.count(Certificate.id),
-            func.coalesce(func.sum(families.c.n), 0),
+            func.count(Enrollment.id).filter(Enrollment.has_started),
+            func.count(Enrollment.completed_at),
+            func.coalesce(func.sum(Enrollment.families_confirmed), 0),
         )
         .select_from(SchoolClass)
         .outerjoin(Enrollment, Enrollment.class_id == SchoolClass.id)
-        .outerjoin(started, started.c.user_id == Enrollment.student_id)
-        .outerjoin(Certificate, Certificate.user_id == Enrollment.student_id)
-        .outerjoin(families, families.c.student_id == Enrollment.student_id)
         .where(SchoolClass.school_year_id == year.id, SchoolClass.school_id.in_(list(result)))
         .group_by(SchoolClass.id, SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
     )
@@ -199,12 +221,16 @@ def _coverage(schools: list[School], year: SchoolYear, tree: _Tree) -> list[Scho
         if grade in coverage.target.grades:
             coverage.classes.append(ClassCoverage(enrolled, began, done, int(fams), class_id, name, grade))
     staff_rows = db.session.execute(
-        select(User.school_id, func.count(User.id), func.count(started.c.user_id), func.count(Certificate.id))
-        .outerjoin(started, started.c.user_id == User.id)
+        select(
+            User.school_id,
+            func.count(User.id),
+            func.count(User.id).filter(_has_started(User.id)),
+            func.count(Certificate.id),
+        )
         .outerjoin(Certificate, Certificate.user_id == User.id)
         .where(
-            User.school_id.in_(list(result)),
             User.role.in_([Role.TEACHER, Role.SCHOOL_ADMIN]),
+            User.school_id.in_(list(result)),
             User.is_active_account,
         )
         .group_by(User.school_id)
@@ -217,14 +243,16 @@ def _coverage(schools: list[School], year: SchoolYear, tree: _Tree) -> list[Scho
 
 
 def school_coverage(school: School, year: SchoolYear) -> SchoolCoverage:
-    return _coverage([school], year, _Tree(year))[0]
+    tree = _Tree(year, _units_around(school.unit_id, with_subtree=False), [school.id])
+    return _coverage([school], year, tree)[0]
 
 
 def unit_coverage(unit: Unit, year: SchoolYear) -> UnitCoverage:
     """Every school beneath the unit, furthest from its target first, and the direct child units."""
-    tree = _Tree(year)
-    subtree = tree.subtree(unit.id)
-    schools = list(db.session.scalars(select(School).where(School.unit_id.in_(subtree)).order_by(School.name)))
+    units = _units_around(unit.id, with_subtree=True)
+    below = _Tree.subtree_of(units, unit.id)
+    schools = list(db.session.scalars(select(School).where(School.unit_id.in_(below)).order_by(School.name)))
+    tree = _Tree(year, units, [s.id for s in schools])
     coverages = _coverage(schools, year, tree)
     coverages.sort(key=lambda s: (-s.shortfall, -s.gap, s.school.name))
     children = []
@@ -259,16 +287,19 @@ class Timeline:
 
 
 def completions_timeline(school_ids: list[int], year: SchoolYear, target: TargetView, enrolled: int) -> Timeline:
-    """One query: certificates of students enrolled this year in target-grade classes, per day."""
-    day = func.date(Certificate.issued_at)
+    """One query: completions of students enrolled this year in target-grade classes, per day.
+
+    Reads the completion time kept on each enrolment (models/coverage_flags.py), so it never joins certificates.
+    """
+    day = func.date(Enrollment.completed_at)
     rows = db.session.execute(
-        select(day, func.count(Certificate.id))
-        .join(Enrollment, Enrollment.student_id == Certificate.user_id)
+        select(day, func.count(Enrollment.id))
         .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
         .where(
             SchoolClass.school_year_id == year.id,
             SchoolClass.school_id.in_(school_ids),
             SchoolClass.grade.in_(list(target.grades or DEFAULT_GRADES)),
+            Enrollment.completed_at.is_not(None),
         )
         .group_by(day)
         .order_by(day)

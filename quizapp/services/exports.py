@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -59,42 +60,55 @@ def write_csv(table: Table) -> bytes:
 
 
 def write_xlsx(tables: Sequence[Table]) -> bytes:
-    """One sheet per table, header row bold and frozen, every text cell stored as text."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One sheet per table, header row bold and frozen, every text cell stored as text.
+
+    Written in openpyxl's write-only mode: rows stream to the file as they come, so time and memory
+    grow with the rows written (a province export has tens of thousands of rows), not with their square.
+    """
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    header_alignment = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         sheet = workbook.create_sheet(title=_sheet_title(table.title))
-        if table.note:
-            sheet.append([table.note])
-            sheet.cell(row=1, column=1).font = Font(bold=True)
-        header_row = sheet.max_row + 1 if table.note else 1
-        sheet.append(list(table.headers))
-        for cell in sheet[header_row]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for values in table.rows:
-            sheet.append([_xlsx_value(v) for v in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
-                elif isinstance(cell.value, datetime):
-                    cell.number_format = "dd/mm/yyyy hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "dd/mm/yyyy"
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+        # Widths and frozen panes must be set before the first row is written.
         for index, header in enumerate(table.headers, start=1):
             longest = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in table.rows[:200]])
             sheet.column_dimensions[get_column_letter(index)].width = min(max(8, longest + 2), 45)
+        header_row = 2 if table.note else 1
+        sheet.freeze_panes = f"A{header_row + 1}"
+        if table.note:
+            sheet.append([_cell(sheet, table.note, font=bold)])
+        sheet.append([_cell(sheet, h, font=bold, fill=header_fill, alignment=header_alignment) for h in table.headers])
+        for values in table.rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _xlsx_value(value):
+def _cell(sheet, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    if isinstance(value, str):
+        cell.data_type = TYPE_STRING  # never a formula, whatever the text starts with
+    return cell
+
+
+def _xlsx_cell(sheet, value):
+    """Numbers go as they are; text, dates and booleans go as cells that say how to show them."""
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
     if isinstance(value, bool):
-        return "Có" if value else "Không"
-    return value
+        return _cell(sheet, "Có" if value else "Không")
+    if isinstance(value, datetime):
+        return _cell(sheet, value, number_format="dd/mm/yyyy hh:mm")
+    if isinstance(value, date):
+        return _cell(sheet, value, number_format="dd/mm/yyyy")
+    text = str(value)
+    # openpyxl reads only a leading "=" as a formula: such text is forced to a string cell, the rest goes as is.
+    return _cell(sheet, text) if text.startswith("=") else text
 
 
 def _sheet_title(title: str) -> str:
@@ -105,7 +119,9 @@ def _sheet_title(title: str) -> str:
 
 def coverage_download(tables: Sequence[Table], fmt: str, stem: str):
     """A download response: every table as a sheet of one XLSX, or the most detailed one as CSV."""
-    from flask import Response, abort
+    from flask import abort
+
+    from ..downloads import send_download
 
     if fmt == "xlsx":
         data, mimetype = write_xlsx(tables), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,7 +129,4 @@ def coverage_download(tables: Sequence[Table], fmt: str, stem: str):
         data, mimetype = write_csv(tables[-1]), "text/csv; charset=utf-8"
     else:
         abort(404)
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(data, f"{stem}.{fmt}", mimetype)
