@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path, test_config))
     secure_instance(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])  # files 0600, folders 0700
     register_proxy(app)
+    register_security(app)  # before the extensions (engine options) and blueprints (URL converter)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -26,6 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_proxy(app: Flask) -> None:
     from .proxy import install
+
+    install(app)
+
+
+def register_security(app: Flask) -> None:
+    from .security import install
 
     install(app)
 

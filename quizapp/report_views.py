@@ -15,6 +15,7 @@ from sqlalchemy import select
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
+from .downloads import send_download
 from .extensions import db
 from .forms import Form
 from .models import IssuedReport, School, SchoolYear, Unit
@@ -168,7 +169,4 @@ def pdf(issuer: Issuer, report_id: int) -> Response:
     data = service.render_pdf(report, figures["name"], figures.get("parent", ""))
     year = figures.get("year", "")
     stem = re.sub(r"[^A-Za-z0-9]+", "-", f"bao-cao-{report.number}-{report.symbol}-{year}").strip("-")
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_download(data, f"{stem}.pdf", "application/pdf")

@@ -49,6 +49,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+@bp.app_context_processor
+def role_home():
+    return {"home_url": home_url(current_user) if current_user.is_authenticated else url_for("learn.home")}
+
+
 @bp.before_app_request
 def keep_users_in_their_place():
     """A first password is changed before anything else; staff start in their own area, not a student's."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth.forms import ConfirmForm
+from ..downloads import send_download
 from ..extensions import db
 from ..jobs.runner import cleanup as cleanup_jobs
 from ..jobs.runner import enqueue, forget_result
@@ -160,13 +161,6 @@ def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
 # --- Exports ----------------------------------------------------------------------------------
 
 
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/lop/<int:class_id>/ket-qua.<fmt>")
 def export(class_id: int, fmt: str):
     school_class = get_class_or_404(class_id)
@@ -175,9 +169,9 @@ def export(class_id: int, fmt: str):
     stem = f"ket-qua-lop-{school_class.name}-{school_class.school_year.name}"
     if fmt == "xlsx":
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return _download(write_xlsx([table, lessons_table(report)]), f"{stem}.xlsx", mimetype)
+        return send_download(write_xlsx([table, lessons_table(report)]), f"{stem}.xlsx", mimetype)
     if fmt == "csv":
-        return _download(write_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
+        return send_download(write_csv(table), f"{stem}.csv", "text/csv; charset=utf-8")
     abort(404)
 
 
