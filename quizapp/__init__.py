@@ -98,7 +98,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import demo_cli, user_cli
+    from .cli import coverage_cli, demo_cli, user_cli
     from .content.cli import content_cli
     from .org_cli import org_cli
     from .report_cli import report_cli
@@ -106,6 +106,7 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(content_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(coverage_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(roster_cli)
     app.cli.add_command(org_cli)

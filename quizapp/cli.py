@@ -13,6 +13,7 @@ from .services.demo import create_demo
 
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu để dùng thử.")
 user_cli = AppGroup("user", help="Quản lý tài khoản.")
+coverage_cli = AppGroup("coverage", help="Số liệu độ phủ.")
 
 
 @demo_cli.command("create")
@@ -75,3 +76,30 @@ def set_password(username: str, password: str) -> None:
     user.set_password(password)
     db.session.commit()
     click.echo(f"Đã đặt mật khẩu mới cho {username}.")
+
+
+@coverage_cli.command("verify")
+@click.option("--fix", is_flag=True, help="Tính lại mọi lượt ghi danh khi thấy sai lệch.")
+def coverage_verify(fix: bool) -> None:
+    """Recompute each enrolment's started / completed / relatives from the raw rows and report differences."""
+    from .services.coverage import repair_flags, verify_flags
+
+    checked, differences = verify_flags()
+    if not differences:
+        click.echo(f"Khớp: đã kiểm tra {checked} lượt ghi danh, không có sai lệch.")
+        return
+    click.echo(f"Sai lệch ở {len(differences)} lượt ghi danh (hiện tối đa 50):", err=True)
+    for d in differences:
+        click.echo(
+            f"  ghi danh {d.enrollment_id} (học sinh {d.student_id}): đang lưu (bắt đầu, hoàn thành, người thân) = "
+            f"{d.stored}, tính lại từ dữ liệu gốc = {d.expected}",
+            err=True,
+        )
+    if not fix:
+        raise SystemExit(1)
+    repair_flags()
+    db.session.commit()
+    checked, differences = verify_flags()
+    click.echo(f"Đã tính lại; kiểm tra lại {checked} lượt ghi danh: {len(differences)} sai lệch.")
+    if differences:
+        raise SystemExit(1)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -21,7 +21,9 @@ from ..models import (
     Attempt,
     Certificate,
     Enrollment,
+    FamilyOutreach,
     LessonProgress,
+    OutreachStatus,
     Role,
     School,
     SchoolClass,
@@ -314,3 +316,48 @@ def completions_timeline(school_ids: list[int], year: SchoolYear, target: Target
     if deadline <= start:
         deadline = start + timedelta(days=1)
     return Timeline(start, deadline, -(-enrolled * target.percent // 100), points)
+
+
+@dataclass
+class FlagDifference:
+    enrollment_id: int
+    student_id: int
+    stored: tuple
+    expected: tuple
+
+
+def verify_flags(limit: int = 50) -> tuple[int, list[FlagDifference]]:
+    """Recompute every enrolment's coverage facts from the raw rows; return (rows checked, differences)."""
+    student = Enrollment.student_id
+    started = _has_started(student)
+    completed = select(Certificate.issued_at).where(Certificate.user_id == student).scalar_subquery()
+    families = (
+        select(func.count(FamilyOutreach.id))
+        .where(FamilyOutreach.student_id == student, FamilyOutreach.status == OutreachStatus.CONFIRMED)
+        .scalar_subquery()
+    )
+    expected = select(
+        Enrollment.id,
+        student,
+        Enrollment.has_started,
+        Enrollment.completed_at,
+        Enrollment.families_confirmed,
+        started.label("started"),
+        completed.label("completed"),
+        families.label("families"),
+    ).subquery()
+    differs = or_(
+        expected.c.has_started != expected.c.started,
+        expected.c.completed_at.is_distinct_from(expected.c.completed),
+        expected.c.families_confirmed != expected.c.families,
+    )
+    checked = db.session.scalar(select(func.count(Enrollment.id))) or 0
+    rows = db.session.execute(select(expected).where(differs).order_by(expected.c.id).limit(limit))
+    return checked, [FlagDifference(r[0], r[1], tuple(r[2:5]), tuple(r[5:8])) for r in rows]
+
+
+def repair_flags() -> None:
+    """Recompute every enrolment's coverage facts (after `verify_flags` found a difference); flushes only."""
+    from ..models.coverage_flags import REFRESH_ALL
+
+    db.session.execute(text(REFRESH_ALL))
