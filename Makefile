@@ -16,16 +16,22 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 
 setup: $(VENV)/.installed
 
+# Readable by the app's user only (umask 077: the folder 0700, the file 0600).
 $(SECRET_FILE):
-	mkdir -p instance
+	umask 077 && mkdir -p instance && chmod 700 instance && \
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
-# Migrate, load the content, create the demo accounts, then serve on http://127.0.0.1:5000
+# Migrate, load the content, create the demo accounts, then serve on http://127.0.0.1:5000.
+# Long work (imports of a whole grade, big exports) runs in the Huey consumer started beside the web
+# server; it stops when the server stops (Ctrl+C). Its log: instance/consumer.log.
 run: setup $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) content sync
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) demo create
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) run --host 127.0.0.1 --port 5000
+	export SECRET_KEY=$$(cat $(SECRET_FILE)); \
+	$(BIN)/huey_consumer quizapp.jobs.consumer.huey --workers 2 >> instance/consumer.log 2>&1 & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it).
 test: setup

@@ -83,9 +83,9 @@ def enqueue(kind: str, owner_id: int | None = None, **params) -> int:
 class JobContext:
     """What a handler gets: its job id and owner, progress reporting, a result file, the end message."""
 
-    def __init__(self, job: BackgroundJob, kind: JobKind):
-        self.id = job.id
-        self.owner_id = job.owner_id
+    def __init__(self, job_id: int, owner_id: int, kind: JobKind | None):
+        self.id = job_id
+        self.owner_id = owner_id
         self.kind = kind
         self.message = "Đã xong."
         self.download_name: str | None = None
@@ -126,11 +126,13 @@ def run_job(job_id: int) -> None:
         return  # delivered twice, or deleted: nothing to do
     kind = KINDS.get(job.kind)
     params = json.loads(job.params)
+    context = JobContext(job_id, job.owner_id, kind)
     job.status, job.started_at, job.message = JobStatus.RUNNING, utcnow(), "Đang xử lý…"
+    # Touch no loaded object after this commit: it would open a transaction (on SQLite, the write lock)
+    # that the handler's progress() calls, on their own connection, would then wait for.
     db.session.commit()
     if kind is None:
         return _finish(job_id, JobStatus.FAILED, FAILED_MESSAGE)
-    context = JobContext(job, kind)
     try:
         kind.handler(context, **params)
         job = db.session.get(BackgroundJob, job_id)

@@ -265,7 +265,7 @@ def import_done(job_id: int):
     path = job_result_path(job)
     if path is None:
         flash(job.message, "success")
-        if job.result_path:  # shown already, or expired
+        if job.expires_at is not None:  # it had slips: shown already, or expired
             flash("Phiếu đăng nhập chỉ hiện một lần. Nếu cần, hãy cấp lại mật khẩu ở trang của học sinh.", "info")
         return redirect(url_for("teach.dashboard", class_id=school_class.id))
     pairs = json.loads(path.read_bytes())
