@@ -41,7 +41,7 @@ def register_extensions(app: Flask) -> None:
     from flask import request
 
     from .auth import sessions, throttle  # noqa: F401  (throttle registers the "database://" limiter storage)
-    from .database import tune_engine, write_intent
+    from .database import declare_request, tune_engine
     from .extensions import csrf, db, limiter, login_manager, migrate, queue
 
     db.init_app(app)
@@ -61,7 +61,7 @@ def register_extensions(app: Flask) -> None:
     def declare_write_intent() -> None:
         view = app.view_functions.get(request.endpoint or "")
         writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
-        write_intent.set(writes)
+        declare_request(writes)
 
 
 def register_blueprints(app: Flask) -> None:

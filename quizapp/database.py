@@ -5,6 +5,11 @@ SQLite allows one writer at a time. A transaction that reads first and writes la
 gunicorn worker writes meanwhile, whatever the busy timeout. So any request that may write
 starts its transaction with BEGIN IMMEDIATE: it waits its turn (busy_timeout) instead of failing.
 Plain page views (GET) keep a deferred BEGIN, so they never wait for writers (WAL mode).
+
+The write lock is held only while a request writes: once its write transaction commits, whatever the
+request still reads (the template rendering the page) runs in deferred transactions, and slow work that
+writes nothing (a password check) runs after `release_write_lock()`. A transaction that reads and then
+writes still starts with BEGIN IMMEDIATE, so no update is ever lost and no writer fails half-way.
 """
 
 from __future__ import annotations
@@ -12,12 +17,20 @@ from __future__ import annotations
 import sqlite3
 from contextvars import ContextVar
 
+from flask import has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 15_000
 
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+_request_writes: ContextVar[bool] = ContextVar("request_writes", default=True)
+
+
+def declare_request(writes: bool) -> None:
+    """Called before each request: whether its first transaction takes the write lock."""
+    write_intent.set(writes)
+    _request_writes.set(writes)
 
 
 def tune_engine(engine: Engine) -> None:
@@ -40,11 +53,32 @@ def tune_engine(engine: Engine) -> None:
     def on_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
+    @event.listens_for(engine, "commit")
+    def on_commit(conn) -> None:
+        # A request's write is done: the rest of it (rendering the page) reads without the lock.
+        if has_request_context():
+            write_intent.set(False)
+
 
 def writes_on_get(view):
     """Mark a GET view that records something (e.g. a lesson opened), so it takes the write lock."""
     view.writes_on_get = True
     return view
+
+
+def release_write_lock() -> None:
+    """End the current transaction before slow work that writes nothing (e.g. a password check).
+
+    Commits only when the session holds no change: the next statement starts a new transaction (with the
+    write lock again if the request writes), so nothing is written outside the transaction it belongs to.
+    """
+    from .extensions import db
+
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return
+    session.commit()
+    write_intent.set(_request_writes.get())
 
 
 def refresh_statistics(connection) -> None:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..database import release_write_lock
 from ..extensions import db, limiter
 from ..models import Role, User
 from ..models._base import utcnow
@@ -97,9 +98,9 @@ def login():
         user = None if _CONTROL.search(username) else db.session.scalar(
             select(User).where(func.lower(User.username) == username)
         )
-        if user is None:
-            check_password_hash(_DUMMY_HASH, form.password.data)  # same cost as a real check
-        if user is None or not user.check_password(form.password.data):
+        stored_hash = user.password_hash if user is not None else _DUMMY_HASH  # same cost when unknown
+        release_write_lock()  # the hash takes ~0.2 s: SQLite's write lock is not held across it
+        if not check_password_hash(stored_hash, form.password.data) or user is None:
             form.password.errors.append(WRONG_LOGIN)
         elif not user.is_active:
             form.username.errors.append("Tài khoản này đang bị khoá. Hãy báo thầy cô hoặc người quản trị.")
