@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -10,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from . import clock
 from .extensions import db
 from .models import School, SchoolYear, Unit
 from .services.coverage import school_coverage, unit_coverage
@@ -37,11 +37,11 @@ def coverage(unit_code: str | None, school_code: str | None, year_name: str | No
         unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
         if unit is None:
             raise click.ClickException(f"Không có đơn vị mã {unit_code}.")
-        tables = unit_tables(unit_coverage(unit, year), year.name, date.today())
+        tables = unit_tables(unit_coverage(unit, year), year.name, clock.today())
     else:
         school = db.session.scalar(select(School).where(School.code == school_code))
         if school is None:
             raise click.ClickException(f"Không có trường mã {school_code}.")
-        tables = school_tables(school_coverage(school, year), year.name, date.today())
+        tables = school_tables(school_coverage(school, year), year.name, clock.today())
     Path(output).write_bytes(write_xlsx(tables) if fmt == "xlsx" else write_csv(tables[-1]))
     click.echo(f"Đã ghi {output}.")

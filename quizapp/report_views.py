@@ -108,7 +108,8 @@ def index(issuer: Issuer):
         abort(404)
     figures = service.figures_now(year, **issuer.scope)
     if request.method == "GET":
-        form = ReportForm(data=service.default_texts(figures, service.last_report(**issuer.scope)))
+        previous = service.last_report(**issuer.scope)
+        form = ReportForm(data=service.default_texts(figures, previous, signer_name=current_user.full_name))
     else:
         form = ReportForm()
         if form.validate_on_submit() and form.issue.data:

@@ -22,6 +22,21 @@ YEAR = "2026-2027"
 _schema_ready: set[str] = set()
 
 
+def pytest_configure(config):
+    # Without PostgreSQL every database test is skipped once: one line per reason (below), not one per test.
+    config.option.reportchars = (config.option.reportchars or "").replace("s", "").replace("S", "")
+
+
+def pytest_terminal_summary(terminalreporter):
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        terminalreporter.write_line(f"SKIPPED {count} tests: {reason}")
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory) -> str:
     if request.param == "postgresql":

@@ -207,3 +207,85 @@ def test_the_403_page_speaks_to_each_role(client, auth, people):
     response = client.get("/truong/")
     html = response.get_data(as_text=True)
     assert response.status_code == 403 and "của em" not in html and "người quản trị" in html
+
+
+# --- One clock, one number format, accessible bars, prefilled signer -------------------------------
+
+
+def test_today_is_the_date_in_vietnam_not_in_utc(app, client, auth, people, monkeypatch):
+    import io
+    from datetime import UTC, datetime
+
+    import openpyxl
+
+    from quizapp import clock
+
+    late_evening_utc = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 06:30 on 2 December in Hà Nội
+    monkeypatch.setattr(clock, "now", lambda: late_evening_utc.astimezone(clock.VIETNAM))
+    assert clock.today().isoformat() == "2026-12-02"
+    auth.login("gv.hoa")
+    xlsx = client.get(f"/giao-vien/lop/{people['klass']}/ket-qua.xlsx").get_data()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    cells = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any("xuất ngày 02/12/2026" in text for text in cells)
+
+
+def test_completions_are_grouped_by_the_day_in_vietnam(app):
+    from datetime import datetime
+
+    from sqlalchemy import literal, select
+    from sqlalchemy.types import DateTime
+
+    from quizapp.clock import vietnam_date
+
+    with app.app_context():
+        day = db.session.scalar(select(vietnam_date(literal(datetime(2026, 11, 30, 23, 30), DateTime()))))
+    assert str(day) == "2026-12-01"
+
+
+def test_percentages_use_the_vietnamese_decimal_comma(app):
+    from pathlib import Path
+
+    from quizapp.templating import percent, vn_number
+
+    assert percent(16.1) == "16,1%" and percent(50.0) == "50%" and vn_number(12345.5) == "12.345,5"
+    root = Path(app.root_path)
+    raw = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.html")
+        if re.search(r"(?<!: )\{\{ [^{}|]*percent[^{}|]* \}\}%", p.read_text(encoding="utf-8"))
+    ]
+    assert raw == []  # every shown percentage goes through the filter (CSS widths keep their dot)
+
+
+def test_coverage_progress_bars_have_an_accessible_name(client, auth, people):
+    auth.login("bgh.a")
+    html = client.get("/truong/").get_data(as_text=True)
+    bars = re.findall(r"<div[^>]*role=\"progressbar\"[^>]*>", html)
+    assert bars and all('aria-label="' in bar for bar in bars)
+
+
+def test_the_report_form_prefills_the_signer(client, auth, people):
+    auth.login("bgh.a")
+    html = client.get("/truong/bao-cao").get_data(as_text=True)
+    assert re.search(r'name="signer_name"[^>]*value="Trần Văn Hiệu"', html) or re.search(
+        r'value="Trần Văn Hiệu"[^>]*name="signer_name"', html
+    )
+
+
+def test_pytest_prints_one_line_per_skip_reason():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/test_auth.py", "-q", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        timeout=300,
+    )
+    skipped_lines = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert len(skipped_lines) == 1 and "TEST_DATABASE_URL" in skipped_lines[0], result.stdout[-2000:]

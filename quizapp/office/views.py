@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from .. import report_views
+from .. import clock, report_views
 from ..extensions import db
 from ..models import Role, School, SchoolClass, SchoolYear, Unit
 from ..services.charts import timeline_chart
@@ -74,14 +72,14 @@ def overview():
     coverage.schools.sort(key=SORTS[sort][1])
     total = coverage.total
     school_ids = [s.school.id for s in coverage.schools]
-    chart = timeline_chart(completions_timeline(school_ids, year, coverage.target, total.enrolled), date.today())
+    chart = timeline_chart(completions_timeline(school_ids, year, coverage.target, total.enrolled), clock.today())
     return render_template("office/overview.html", coverage=coverage, year=year, chart=chart, sorts=SORTS, sort=sort)
 
 
 @bp.route("/do-phu.<fmt>")
 def export_coverage(fmt: str):
     year, unit = _year(), _my_unit()
-    tables = unit_tables(unit_coverage(unit, year), year.name, date.today())
+    tables = unit_tables(unit_coverage(unit, year), year.name, clock.today())
     return coverage_download(tables, fmt, f"do-phu-{unit.code}-{year.name}")
 
 
@@ -91,7 +89,7 @@ def school(school_id: int):
     year = _year()
     coverage = school_coverage(school, year)
     chart = timeline_chart(
-        completions_timeline([school.id], year, coverage.target, coverage.total.enrolled), date.today()
+        completions_timeline([school.id], year, coverage.target, coverage.total.enrolled), clock.today()
     )
     return render_template(
         "office/school.html", coverage=coverage, year=year, chart=chart, names=may_see_names(_my_unit())

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import report_views
+from .. import clock, report_views
 from ..auth.forms import ConfirmForm
 from ..extensions import db
 from ..models import Role, School, SchoolClass, TeacherAssignment, User
@@ -107,7 +105,7 @@ def overview():
     school = db.session.get(School, current_user.school_id)
     coverage = school_coverage(school, year)
     total = coverage.total
-    chart = timeline_chart(completions_timeline([school.id], year, coverage.target, total.enrolled), date.today())
+    chart = timeline_chart(completions_timeline([school.id], year, coverage.target, total.enrolled), clock.today())
     return render_template("school/overview.html", coverage=coverage, year=year, chart=chart)
 
 
@@ -117,7 +115,7 @@ def export_coverage(fmt: str):
     if year is None:
         abort(404)
     school = db.session.get(School, current_user.school_id)
-    tables = school_tables(school_coverage(school, year), year.name, date.today())
+    tables = school_tables(school_coverage(school, year), year.name, clock.today())
     return coverage_download(tables, fmt, f"do-phu-{school.code}-{year.name}")
 
 

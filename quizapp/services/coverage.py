@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
+from .. import clock
+from ..clock import vietnam_date
 from ..extensions import db
 from ..models import (
     Attempt,
@@ -280,7 +282,7 @@ class Timeline:
 
     @property
     def today_needed(self) -> int:
-        return self.needed_on(min(date.today(), self.deadline))
+        return self.needed_on(min(clock.today(), self.deadline))
 
     def needed_on(self, day: date) -> int:
         span = (self.deadline - self.start).days or 1
@@ -293,7 +295,7 @@ def completions_timeline(school_ids: list[int], year: SchoolYear, target: Target
 
     Reads the completion time kept on each enrolment (models/coverage_flags.py), so it never joins certificates.
     """
-    day = func.date(Enrollment.completed_at)
+    day = vietnam_date(Enrollment.completed_at)  # the day in Vietnam, not in UTC
     rows = db.session.execute(
         select(day, func.count(Enrollment.id))
         .join(SchoolClass, SchoolClass.id == Enrollment.class_id)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from .. import clock
 from ..extensions import db
 from ..models import Enrollment, FamilyOutreach, OutreachStatus, SchoolClass, SchoolYear, User
 from ..models._base import utcnow
-from ..templating import VIETNAM
 from .certificates import certificate_of
 from .progress import current_year
 from .vietnamese import name_sort_key, normalize_text
@@ -49,7 +49,7 @@ _STATUS_ORDER = {OutreachStatus.PENDING: 0, OutreachStatus.CONFIRMED: 1, Outreac
 
 
 def vietnam_today() -> date:
-    return datetime.now(VIETNAM).date()
+    return clock.today()
 
 
 def year_start() -> date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from fpdf import FPDF
@@ -18,13 +18,15 @@ from fpdf.fonts import FontFace
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import clock
 from ..extensions import db
 from ..models import IssuedReport, Role, School, SchoolYear, Unit, User
 from ..models._base import utcnow
+from ..templating import vn_number
 from .coverage import Counts, SchoolCoverage, UnitCoverage, school_coverage, unit_coverage
 from .targets import TargetView
 
-VIETNAM = timezone(timedelta(hours=7))
+VIETNAM = clock.VIETNAM
 FIGURES_VERSION = 1
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONT = "LiberationSerif"  # metric-compatible with Times New Roman, the font NĐ 30 prescribes
@@ -51,16 +53,13 @@ def vn_int(value: int) -> str:
 
 
 def vn_percent(value: float) -> str:
-    """66.7 -> "66,7"; 50.0 -> "50" (decimal comma, no useless ",0")."""
-    value = round(float(value), 1)
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """66.7 -> "66,7"; 50.0 -> "50" (decimal comma, no useless ",0"); the pages use the same function."""
+    return vn_number(value)
 
 
 def vietnam_date(moment: datetime | None = None) -> date:
     """The calendar date in Vietnam (UTC+7) of a naive-UTC timestamp (default: now)."""
-    moment = moment or utcnow()
-    return moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
+    return clock.local_date(moment) if moment else clock.today()
 
 
 def long_date(day: date) -> str:
@@ -242,9 +241,10 @@ def default_symbol(code: str) -> str:
     return ("BC-" + "".join(code.split()).upper())[:40]
 
 
-def default_texts(figures: dict, previous: IssuedReport | None = None) -> dict[str, str]:
+def default_texts(figures: dict, previous: IssuedReport | None = None, signer_name: str = "") -> dict[str, str]:
     """Texts to prefill the form: generated from the figures; signer, place, recipients and symbol are
-    taken from the issuer's previous report when there is one (the same principal signs next time)."""
+    taken from the issuer's previous report when there is one (the same principal signs next time).
+    Before the first report, the signer is the person preparing it (`signer_name`), to correct if needed."""
     recipients = "- Như trên;\n- Lưu: VT."
     if figures.get("parent"):
         recipients = f"- {figures['parent']};\n{recipients}"
@@ -256,7 +256,7 @@ def default_texts(figures: dict, previous: IssuedReport | None = None) -> dict[s
         "body": default_body(figures),
         "recipients": recipients,
         "signer_title": default_signer_title(figures),
-        "signer_name": "",
+        "signer_name": signer_name,
         "symbol": default_symbol(figures["code"]),
     }
     if previous is not None:

@@ -30,6 +30,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 from sqlalchemy import func, select
 
+from .. import clock
 from ..extensions import db
 from ..models import Enrollment, Role, School, SchoolClass, SchoolYear, User
 from .accounts import make_password, make_username
@@ -526,7 +527,7 @@ def _parse_date(value: object) -> date | None:
                 break
         else:
             raise ValueError(text)
-    if not date(1900, 1, 1) <= found <= date.today():
+    if not date(1900, 1, 1) <= found <= clock.today():
         raise ValueError(found)
     return found
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -11,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..auth.forms import ConfirmForm
 from ..downloads import send_download
 from ..extensions import db
@@ -165,7 +165,7 @@ def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
 def export(class_id: int, fmt: str):
     school_class = get_class_or_404(class_id)
     report = class_report(school_class)
-    table = class_results_table(report, today=date.today())
+    table = class_results_table(report, today=clock.today())
     stem = f"ket-qua-lop-{school_class.name}-{school_class.school_year.name}"
     if fmt == "xlsx":
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
