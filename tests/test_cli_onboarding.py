@@ -97,7 +97,9 @@ def _fixed_passwords(monkeypatch):
     monkeypatch.setattr("quizapp.roster_cli.make_password", lambda: next(passwords))
 
 
-def test_slips_pdf_resets_the_class_and_the_printed_passwords_work(app, people, runner, client, auth, tmp_path, monkeypatch):
+def test_slips_pdf_resets_the_class_and_the_printed_passwords_work(
+    app, people, runner, client, auth, tmp_path, monkeypatch
+):
     _fixed_passwords(monkeypatch)
     output = tmp_path / "phieu-7a1.pdf"
     args = ["roster", "slips", "--school", "THCS-A", "--class", "7A1", "--output", str(output), "--yes"]
@@ -148,7 +150,9 @@ def test_slips_for_a_class_of_another_school_code_are_refused(app, people, runne
 
 def test_import_writes_the_new_accounts_slips(app, people, runner, tmp_path):
     class_list = tmp_path / "7a5.csv"
-    class_list.write_text("Họ và tên,Ngày sinh,Lớp\nLê Thu Hà,03/04/2014,7A5\nĐỗ Minh Quân,05/06/2014,7A5\n", encoding="utf-8")
+    class_list.write_text(
+        "Họ và tên,Ngày sinh,Lớp\nLê Thu Hà,03/04/2014,7A5\nĐỗ Minh Quân,05/06/2014,7A5\n", encoding="utf-8"
+    )
     slips = tmp_path / "phieu-7a5.pdf"
     args = ["roster", "import", str(class_list), "--school", "THCS-A", "--year", YEAR, "--slips", str(slips)]
     result = runner.invoke(args=args)

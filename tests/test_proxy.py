@@ -17,6 +17,7 @@ from flask_limiter.util import get_remote_address
 
 from quizapp import create_app
 from quizapp.config import ConfigError
+from quizapp.extensions import db
 
 from .conftest import make_app
 
@@ -42,9 +43,25 @@ PROXY = {"REMOTE_ADDR": "127.0.0.1"}
 
 
 @pytest.fixture
-def proxied_app(database_url, people):
-    """The people fixture's database, served by an app that trusts one proxy."""
-    app = make_app(database_url, TRUSTED_PROXIES=1, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+def new_app(database_url, people):
+    """Apps on the people fixture's database with their own settings; their connections closed afterwards."""
+    made = []
+
+    def new(**config):
+        made.append(make_app(database_url, **config))
+        return made[-1]
+
+    yield new
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def proxied_app(new_app):
+    """An app that trusts one proxy."""
+    app = new_app(TRUSTED_PROXIES=1, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 
     @app.get("/_seen")
     def seen():
@@ -105,9 +122,9 @@ def test_login_over_https_through_the_proxy_sets_secure_cookies(proxied_app):
     assert expires - datetime.now(UTC) < timedelta(days=31)  # a month, not a year
 
 
-def test_nginx_default_host_with_trusted_proxies_unset_names_the_setting(database_url, people, caplog):
+def test_nginx_default_host_with_trusted_proxies_unset_names_the_setting(new_app, caplog):
     """The reported failure: gunicorn believed X-Forwarded-Proto, the app believed nothing else."""
-    app = make_app(database_url)  # TRUSTED_PROXIES defaults to 0
+    app = new_app()  # TRUSTED_PROXIES defaults to 0
     client = app.test_client()
     headers = nginx_headers(host="127.0.0.1:5200")
     headers.pop("X-Forwarded-Host")
@@ -129,8 +146,8 @@ def test_proxy_that_does_not_forward_the_host_is_explained(proxied_app):
     assert "X-Forwarded-Host" in page and "TRUSTED_PROXIES" in page
 
 
-def test_forwarded_headers_without_trusted_proxies_log_one_warning(database_url, people, caplog):
-    app = make_app(database_url)
+def test_forwarded_headers_without_trusted_proxies_log_one_warning(new_app, caplog):
+    app = new_app()
     client = app.test_client()
     with caplog.at_level(logging.WARNING, logger="quizapp.proxy"):
         for _ in range(3):
@@ -141,17 +158,17 @@ def test_forwarded_headers_without_trusted_proxies_log_one_warning(database_url,
     assert all("TRUSTED_PROXIES" in w for w in warnings)
 
 
-def test_too_many_trusted_proxies_are_named(database_url, people):
+def test_too_many_trusted_proxies_are_named(new_app):
     from quizapp.proxy import proxy_problem
 
-    app = make_app(database_url, TRUSTED_PROXIES=2)
+    app = new_app(TRUSTED_PROXIES=2)
     with app.test_request_context("/", headers=nginx_headers(), environ_base=PROXY):
         kind, message = proxy_problem(request)
     assert kind == "too-many" and "TRUSTED_PROXIES=1" in message
 
 
-def test_direct_requests_without_a_proxy_are_unchanged(database_url, people):
-    app = make_app(database_url)
+def test_direct_requests_without_a_proxy_are_unchanged(new_app):
+    app = new_app()
     client = app.test_client()
     response = _login(client, {}, environ={"REMOTE_ADDR": "192.0.2.9"})
     assert response.status_code == 302

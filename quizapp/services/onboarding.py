@@ -38,7 +38,9 @@ def assign_teacher(teacher: User, school_class: SchoolClass, *, actor: User | No
     if teacher.role not in TEACHING_ROLES:
         raise OrgError(f"{teacher.full_name} ({teacher.username}) không phải giáo viên hay cán bộ quản lý trường.")
     if teacher.school_id != school_class.school_id:
-        raise OrgError(f"{teacher.full_name} ({teacher.username}) không thuộc {school.name}: chỉ phân công giáo viên của trường.")
+        raise OrgError(
+            f"{teacher.full_name} ({teacher.username}) không thuộc {school.name}: chỉ phân công giáo viên của trường."
+        )
     if not teacher.is_active_account:
         raise OrgError(f"Tài khoản {teacher.username} đang bị khoá.")
     if db.session.get(TeacherAssignment, {"teacher_id": teacher.id, "class_id": school_class.id}):
