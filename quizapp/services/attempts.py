@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -214,19 +215,40 @@ def save_answers(attempt: Attempt, questions: Sequence[ShownQuestion], responses
 
 
 def submit(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict[int, list[int]]) -> bool:
-    """Grade the attempt once. A second submit (double click, back button) changes nothing: False."""
+    """Grade the attempt once. A second submit (double click, back button) changes nothing: False.
+
+    Graded in memory first, then written in two statements: the attempt's conditional UPDATE (status and
+    result together, so a half-graded attempt never exists) and one executemany for its questions.
+    """
     now = utcnow()
-    if not _claim(attempt, status=AttemptStatus.SUBMITTED, submitted_at=now, saved_at=now):
-        return False
-    correct = 0
+    rows, correct = [], 0
     for question in questions:
-        if question.item.position in responses:
-            question.item.response = responses[question.item.position]
+        response = responses.get(question.item.position, question.item.response)
         shown = [ShownChoice(c.is_correct, c.position) for c in question.choices]
-        question.item.is_correct = is_correct(question.kind, shown, question.item.response)
-        correct += question.item.is_correct
-    attempt.correct_count = correct
-    attempt.score_percent = score_percent(correct, attempt.question_count)
-    attempt.passed = has_passed(correct, attempt.question_count, attempt.pass_percent)
-    db.session.flush()
+        right = is_correct(question.kind, shown, response)
+        correct += right
+        rows.append({"id": question.item.id, "response": response, "is_correct": right})
+    total = attempt.question_count
+    result = {
+        "correct_count": correct,
+        "score_percent": score_percent(correct, total),
+        "passed": has_passed(correct, total, attempt.pass_percent),
+    }
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
+        .values(status=AttemptStatus.SUBMITTED, submitted_at=now, saved_at=now, **result)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.refresh(attempt)
+        return False
+    if rows:
+        db.session.execute(update(AttemptQuestion), rows)  # ORM bulk UPDATE by primary key: one executemany
+    # Keep the loaded objects equal to what was written, without another round trip or flush.
+    for name, value in {"status": AttemptStatus.SUBMITTED, "submitted_at": now, "saved_at": now, **result}.items():
+        set_committed_value(attempt, name, value)
+    for question, row in zip(questions, rows, strict=True):
+        set_committed_value(question.item, "response", row["response"])
+        set_committed_value(question.item, "is_correct", row["is_correct"])
     return True
