@@ -107,6 +107,13 @@ def _write_slips(path: Path, slips: list, title: str) -> None:
     path.chmod(0o600)
     path.write_bytes(slips_pdf(slips, title))
     click.echo(f"Đã ghi {len(slips)} phiếu đăng nhập vào {path}. In xong hãy xoá tệp này: nó chứa mật khẩu.")
+    _warn_site(slips)
+
+
+def _warn_site(slips: list) -> None:
+    """A loopback SITE_URL on a slip only works on the server itself: say so before anyone prints."""
+    if slips and slips[0].site_warning:
+        click.echo(slips[0].site_warning, err=True)
 
 
 @roster_cli.command("slips")
@@ -160,6 +167,7 @@ def print_slips(school_code: str, class_name: str, year_name: str | None, output
     db.session.commit()
     click.echo(f"Đã cấp mật khẩu mới cho {len(slips)} học sinh lớp {school_class.name}.")
     click.echo(f"Đã ghi {len(slips)} phiếu đăng nhập vào {output}. In xong hãy xoá tệp này: nó chứa mật khẩu.")
+    _warn_site(slips)
 
 
 def _print_accounts(accounts: list[NewAccount]) -> None:

@@ -158,4 +158,5 @@ def test_import_writes_the_new_accounts_slips(app, people, runner, tmp_path):
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert f"Đã ghi 2 phiếu đăng nhập vào {slips}." in result.output
+    assert "máy khác không vào được" in result.output and "SITE_URL" in result.output  # the loopback default
     assert slips.read_bytes().startswith(b"%PDF")
