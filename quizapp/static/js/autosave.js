@@ -8,7 +8,8 @@
   function save() {
     var data = new FormData(form);
     data.set("action", "save");
-    fetch(form.action, { method: "POST", body: data, headers: { "X-Autosave": "1" }, credentials: "same-origin" })
+    // getAttribute, not form.action: the submit buttons are named "action" and would shadow it.
+    fetch(form.getAttribute("action"), { method: "POST", body: data, headers: { "X-Autosave": "1" }, credentials: "same-origin" })
       .then(function (response) {
         if (response.status === 204) {
           var now = new Date();
