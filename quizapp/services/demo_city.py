@@ -569,12 +569,14 @@ class _City:
     def _outreach(self, rng: random.Random, student: int, teacher: int, completed: datetime) -> None:
         if rng.random() >= 0.5:
             return
-        for _ in range(rng.choice((1, 1, 2))):
+        count = rng.choice((1, 1, 2))
+        # Different services, so no two entries of a student repeat (relation, service, day).
+        for service in rng.sample(SERVICES[:-1], count):
             helped = completed + timedelta(days=rng.randint(1, 6))
             status = rng.choices(("confirmed", "pending", "rejected"), (7, 2, 1))[0]
             reviewed = _stamp(helped + timedelta(days=1, hours=3)) if status != "pending" else None
             self.writer.add("family_outreach", (
-                self.ids.take("family_outreach"), student, rng.choice(RELATIONS), rng.choice(SERVICES[:-1]),
+                self.ids.take("family_outreach"), student, rng.choice(RELATIONS), service,
                 helped.date().isoformat(), "", status, teacher if reviewed else None, reviewed,
                 _stamp(helped + timedelta(hours=5)),
             ))  # fmt: skip
