@@ -120,12 +120,34 @@ def test_parsing_stops_at_the_time_limit():
 
 def test_a_shared_strings_bomb_is_refused_by_its_unpacked_size(openpyxl_must_not_run):
     message = only_problem(read_roster("lop.xlsx", shared_strings_bomb(3_000_000)))
-    assert re.fullmatch(r"không đọc tệp: tệp giải nén ra 48,\d MB, tối đa 30,0 MB", message), message
+    assert re.fullmatch(r"không đọc tệp: tệp giải nén ra 48,\d MB, tối đa 20,0 MB", message), message
 
 
 def test_too_many_shared_strings_are_refused(openpyxl_must_not_run):
     message = only_problem(read_roster("lop.xlsx", shared_strings_bomb(300_000)))
-    assert message == "không đọc tệp: tệp có 300.000 chuỗi chữ dùng chung, tối đa 200.000"
+    assert message == "không đọc tệp: tệp có 300.000 chuỗi chữ dùng chung, tối đa 100.000"
+
+
+def test_a_bomb_just_under_the_unpacked_limit_is_refused_by_its_count(openpyxl_must_not_run):
+    message = only_problem(read_roster("lop.xlsx", shared_strings_bomb(1_150_000)))
+    assert message == "không đọc tệp: tệp có 1.150.000 chuỗi chữ dùng chung, tối đa 100.000"
+
+
+def test_a_huge_styles_part_is_refused(openpyxl_must_not_run):
+    styles = b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<xf/>" * 1_000_000
+    message = only_problem(read_roster("lop.xlsx", rewrite(small_workbook(), {"xl/styles.xml": styles})))
+    assert message == "không đọc tệp: phần xl/styles.xml của tệp giải nén ra 4,8 MB, tối đa 4,0 MB"
+
+
+def test_a_far_row_is_found_under_a_namespace_prefix(openpyxl_must_not_run):
+    ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        b'<x:worksheet xmlns:x="' + ns + b'"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>'
+        b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</x:t></x:is></x:c></x:row><x:row r=\"70000\"><x:c r=\"A70000\"/>"
+        b"</x:row></x:sheetData></x:worksheet>"
+    )
+    message = only_problem(read_roster("lop.xlsx", rewrite(small_workbook(), {"xl/worksheets/sheet1.xml": sheet})))
+    assert message == "không đọc tệp: bảng tính có ô ở dòng 70.000, tối đa 10.000 dòng"
 
 
 def test_a_zip_of_many_members_is_refused(openpyxl_must_not_run):

@@ -110,11 +110,11 @@ class Limits:
     file_bytes: int = 2 * 1024 * 1024
     rows: int = MAX_ROWS
     columns: int = 60
-    cells: int = 200_000
+    cells: int = 100_000  # 10.000 rows of 10 columns
     zip_members: int = 100  # an .xlsx from Excel holds about ten
-    unzipped_bytes: int = 30 * 1024 * 1024
-    shared_strings: int = 200_000
-    parse_seconds: float = 10.0
+    unzipped_bytes: int = 20 * 1024 * 1024  # 10.000 rows unpack to about 5 MB
+    shared_strings: int = 100_000
+    parse_seconds: float = 8.0
 
 
 LIMITS = Limits()
@@ -166,19 +166,33 @@ def read_roster(filename: str, data: bytes, limits: Limits = LIMITS) -> RosterFi
     return roster
 
 
-# The XML of a sheet, scanned as bytes before openpyxl sees it: fast, and bounded by the unpacked size.
-_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
-_DIMENSION = re.compile(rb"<" + _PREFIX + rb'dimension\b[^>]*?\bref="([^"]*)"')
-_ROW_NUMBER = re.compile(rb"<" + _PREFIX + rb'row\b[^>]*?\sr="(\d+)"')
-_CELL = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
-_CELL_REF = re.compile(rb"<" + _PREFIX + rb'c\s[^>]*?\br="([A-Za-z]+)(\d+)"')
-_FORMULA = re.compile(rb"<" + _PREFIX + rb"f[\s/>]")
-_SHARED_STRING = re.compile(rb"<" + _PREFIX + rb"si[\s/>]")
+# The XML of a sheet, scanned as bytes before openpyxl sees it: bytes.count and regexes that match only
+# what is rare in a real class list (5-digit rows, 2-letter columns), so the scan of the biggest allowed
+# file takes milliseconds. `p` is the namespace prefix the part uses ("" or e.g. "x:").
+_ROOT_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*:)?(?:worksheet|sst)\b")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
+_FAR_ROW = re.compile(rb'\sr="[A-Za-z]{0,3}(\d{5,})"')  # <row r="12345"> or <c r="A12345">
+_WIDE_CELL = re.compile(rb'\sr="([A-Za-z]{2,})\d+"')  # columns from AA on
+_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Za-z]+)(\d+)"')
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _SHEET_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 _STRINGS_PART = re.compile(r"xl/[^/]*sharedstrings[^/]*\.xml", re.IGNORECASE)
+OTHER_PART_BYTES = 4 * 1024 * 1024  # styles, theme, workbook…: Excel writes well under 1 MB
+FORMULAS_LOOKED_AT = 2_000  # formula cells located for messages; more are read as their saved values
+
+
+def _prefix(xml: bytes) -> bytes:
+    found = _ROOT_PREFIX.search(xml, 0, 4096)
+    return (found.group(1) or b"") if found else b""
+
+
+def _count_tags(xml: bytes, name: bytes) -> int:
+    """How many <name …>, <name>, <name/> elements: plain byte counts, no regex."""
+    opening = b"<" + _prefix(xml) + name
+    return sum(xml.count(opening + end) for end in (b" ", b">", b"/>", b"\t", b"\n", b"\r"))
 
 
 def _row_col(column: bytes | str, row: bytes | str) -> tuple[int, int]:
@@ -230,6 +244,12 @@ def check_xlsx(data: bytes, limits: Limits = LIMITS) -> frozenset[tuple[int, int
         unzipped = sum(m.file_size for m in members)
         if unzipped > limits.unzipped_bytes:
             raise TooBig(f"tệp giải nén ra {_mb(unzipped)}, tối đa {_mb(limits.unzipped_bytes)}")
+        for member in members:
+            sheet_or_strings = _SHEET_PART.fullmatch(member.filename) or _STRINGS_PART.fullmatch(member.filename)
+            if not sheet_or_strings and member.file_size > OTHER_PART_BYTES:
+                raise TooBig(
+                    f"phần {member.filename} của tệp giải nén ra {_mb(member.file_size)}, tối đa {_mb(OTHER_PART_BYTES)}"
+                )
         names = {m.filename for m in members}
         first = _first_sheet(book, names, limits)
         formulas: frozenset[tuple[int, int]] = frozenset()
@@ -241,7 +261,7 @@ def check_xlsx(data: bytes, limits: Limits = LIMITS) -> frozenset[tuple[int, int
                     if name == first:
                         formulas = _formula_cells(xml)
                 elif _STRINGS_PART.fullmatch(name):
-                    count = len(_SHARED_STRING.findall(_unzipped(book, name, limits)))
+                    count = _count_tags(_unzipped(book, name, limits), b"si")
                     if count > limits.shared_strings:
                         raise TooBig(f"tệp có {_n(count)} chuỗi chữ dùng chung, tối đa {_n(limits.shared_strings)}")
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # damaged or encrypted: openpyxl says so
@@ -250,7 +270,7 @@ def check_xlsx(data: bytes, limits: Limits = LIMITS) -> frozenset[tuple[int, int
 
 
 def _check_sheet(xml: bytes, limits: Limits) -> None:
-    declared = _DIMENSION.search(xml[:4096])
+    declared = _DIMENSION.search(xml, 0, 4096)
     if declared:
         area = declared.group(1).decode("ascii", "replace")
         corners = [_row_col(*m.groups()) for m in _REF.finditer(area)]
@@ -260,27 +280,25 @@ def _check_sheet(xml: bytes, limits: Limits) -> None:
                 raise TooBig(f"bảng tính khai báo {_n(rows)} dòng (vùng {area}), tối đa {_n(limits.rows)} dòng")
             if columns > limits.columns:
                 raise TooBig(f"bảng tính khai báo {_n(columns)} cột (vùng {area}), tối đa {_n(limits.columns)} cột")
-    cells = len(_CELL.findall(xml))
+    cells = _count_tags(xml, b"c")
     if cells > limits.cells:
         raise TooBig(f"bảng tính có {_n(cells)} ô, tối đa {_n(limits.cells)} ô")
-    refs = [_row_col(m.group(1), m.group(2)) for m in _CELL_REF.finditer(xml)]
-    rows = max((_row_col(b"A", m.group(1))[0] for m in _ROW_NUMBER.finditer(xml)), default=0)
-    rows = max([rows, *(r for r, _ in refs)])
-    columns = max((c for _, c in refs), default=0)
+    rows = max((_row_col(b"A", m.group(1))[0] for m in _FAR_ROW.finditer(xml)), default=0)
     if rows > limits.rows:
         raise TooBig(f"bảng tính có ô ở dòng {_n(rows)}, tối đa {_n(limits.rows)} dòng")
+    columns = max((_row_col(m.group(1), b"1")[1] for m in _WIDE_CELL.finditer(xml)), default=0)
     if columns > limits.columns:
         raise TooBig(f"bảng tính có ô ở cột thứ {_n(columns)}, tối đa {_n(limits.columns)} cột")
 
 
 def _formula_cells(xml: bytes) -> frozenset[tuple[int, int]]:
-    """(row, column index from 0) of each cell with an <f> formula: the cell element opened last before it."""
+    """(row, column index from 0) of cells with an <f> formula: the <c> element opened last before it."""
+    opening = b"<" + _prefix(xml) + b"c"
     found = set()
-    for formula in _FORMULA.finditer(xml):
-        before = xml[max(0, formula.start() - 2000) : formula.start()]
-        refs = list(_CELL_REF.finditer(before))
-        if refs:
-            row, column = _row_col(refs[-1].group(1), refs[-1].group(2))
+    for formula in islice(_FORMULA.finditer(xml), FORMULAS_LOOKED_AT):
+        ref = _CELL_REF.match(xml, max(0, xml.rfind(opening, 0, formula.start())))
+        if ref:
+            row, column = _row_col(ref.group(1), ref.group(2))
             found.add((row, column - 1))
     return frozenset(found)
 
