@@ -15,6 +15,7 @@ import logging
 import re
 
 from flask import Flask, request
+from flask.logging import default_handler
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -82,7 +83,17 @@ LOGGERS = ("", "quizapp", "flask.app", "flask-limiter", "werkzeug", "gunicorn.er
 _FILTER = RedactFilter()
 
 
+def show_limiter_warnings() -> None:
+    """Flask-Limiter logs to a NullHandler: without a logging set-up, "storage unreachable, falling back to
+    memory" would vanish. Send its warnings where Flask's own go (stderr: gunicorn's error log)."""
+    limiter_log = logging.getLogger("flask-limiter")
+    has_output = any(not isinstance(h, logging.NullHandler) for h in limiter_log.handlers)
+    if not has_output and not logging.getLogger().handlers:
+        limiter_log.addHandler(default_handler)
+
+
 def install_log_filter(app: Flask) -> None:
+    show_limiter_warnings()
     for name in {*LOGGERS, app.logger.name}:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:

@@ -79,7 +79,7 @@ def tree(app, people):
 def test_school_admin_sees_the_school_against_the_target(client, auth, people, tree):
     auth.login("bgh.a")
     html = client.get("/truong/").get_data(as_text=True)
-    assert "hoàn thành chương trình: <strong>1/2</strong> (50.0%)" in html
+    assert "hoàn thành chương trình: <strong>1/2</strong> (50%)" in html
     assert "chỉ tiêu 90%, hạn 31/03/2027" in html and "do Sở GDĐT đặt" in html
     assert "6A1" not in html  # grade 6 is not a target grade
     assert "<svg" in html and "Đường cần đạt" in html
