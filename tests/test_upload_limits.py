@@ -125,12 +125,27 @@ def test_a_shared_strings_bomb_is_refused_by_its_unpacked_size(openpyxl_must_not
 
 def test_too_many_shared_strings_are_refused(openpyxl_must_not_run):
     message = only_problem(read_roster("lop.xlsx", shared_strings_bomb(300_000)))
-    assert message == "không đọc tệp: tệp có 300.000 chuỗi chữ dùng chung, tối đa 100.000"
+    assert message == "không đọc tệp: tệp có hơn 100.000 chuỗi chữ dùng chung, quá giới hạn của một danh sách lớp"
 
 
-def test_a_bomb_just_under_the_unpacked_limit_is_refused_by_its_count(openpyxl_must_not_run):
+def test_a_bomb_just_under_the_unpacked_limit_is_refused_by_its_count(openpyxl_must_not_run, monkeypatch):
+    unpacked = []
+    real_read = zipfile.ZipExtFile.read
+
+    def counted_read(self, n=-1):
+        data = real_read(self, n)
+        unpacked.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counted_read)
     message = only_problem(read_roster("lop.xlsx", shared_strings_bomb(1_150_000)))
-    assert message == "không đọc tệp: tệp có 1.150.000 chuỗi chữ dùng chung, tối đa 100.000"
+    assert message == "không đọc tệp: tệp có hơn 100.000 chuỗi chữ dùng chung, quá giới hạn của một danh sách lớp"
+    assert sum(unpacked) < 4 * 1024 * 1024  # of its 18 MB, only the first megabytes were unpacked
+
+
+def test_shared_strings_split_across_chunks_are_counted_once():
+    data = shared_strings_bomb(99_000)  # 1,6 MB of <si>: the count crosses a chunk boundary
+    assert rosters._count_shared_strings(zipfile.ZipFile(io.BytesIO(data)), "xl/sharedStrings.xml", Limits()) == 99_000
 
 
 def test_a_huge_styles_part_is_refused(openpyxl_must_not_run):

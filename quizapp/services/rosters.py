@@ -189,9 +189,9 @@ def _prefix(xml: bytes) -> bytes:
     return (found.group(1) or b"") if found else b""
 
 
-def _count_tags(xml: bytes, name: bytes) -> int:
+def _count_tags(xml: bytes, name: bytes, prefix: bytes | None = None) -> int:
     """How many <name …>, <name>, <name/> elements: plain byte counts, no regex."""
-    opening = b"<" + _prefix(xml) + name
+    opening = b"<" + (_prefix(xml) if prefix is None else prefix) + name
     return sum(xml.count(opening + end) for end in (b" ", b">", b"/>", b"\t", b"\n", b"\r"))
 
 
@@ -261,12 +261,31 @@ def check_xlsx(data: bytes, limits: Limits = LIMITS) -> frozenset[tuple[int, int
                     if name == first:
                         formulas = _formula_cells(xml)
                 elif _STRINGS_PART.fullmatch(name):
-                    count = _count_tags(_unzipped(book, name, limits), b"si")
+                    count = _count_shared_strings(book, name, limits)
                     if count > limits.shared_strings:
-                        raise TooBig(f"tệp có {_n(count)} chuỗi chữ dùng chung, tối đa {_n(limits.shared_strings)}")
+                        raise TooBig(
+                            f"tệp có hơn {_n(limits.shared_strings)} chuỗi chữ dùng chung, "
+                            "quá giới hạn của một danh sách lớp"
+                        )
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # damaged or encrypted: openpyxl says so
             return frozenset()
         return formulas
+
+
+def _count_shared_strings(book: zipfile.ZipFile, name: str, limits: Limits) -> int:
+    """Count <si> a megabyte at a time, stopping past the limit: a bomb is refused after its first MBs."""
+    count, tail, prefix = 0, b"", None
+    with book.open(name) as member:
+        while chunk := member.read(1024 * 1024):
+            if prefix is None:
+                prefix = _prefix(chunk)
+            window = tail + chunk
+            # Elements wholly inside the carried tail were counted with the previous chunk.
+            count += _count_tags(window, b"si", prefix) - _count_tags(tail, b"si", prefix)
+            if count > limits.shared_strings:
+                break
+            tail = window[-16:]
+    return count
 
 
 def _check_sheet(xml: bytes, limits: Limits) -> None:
