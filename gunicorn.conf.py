@@ -38,6 +38,10 @@ access_log_format = '%(h)s - %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms
 secure_scheme_headers = {}
 forwarded_allow_ips = "127.0.0.1,::1"
 
+# No control socket (gunicorn 27 opens one in the user's HOME by default): nothing here uses it, and the
+# service user's home is the instance folder.
+control_socket_disable = True
+
 # Each worker loads the app itself (no preload): database and Redis connections are never shared across a
 # fork. A broken setting still stops the start: the workers fail to boot and gunicorn exits with the message.
 preload_app = False
