@@ -29,7 +29,7 @@ run: setup $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) content sync
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) demo create
 	export SECRET_KEY=$$(cat $(SECRET_FILE)); \
-	$(BIN)/huey_consumer quizapp.jobs.consumer.huey --workers 2 >> instance/consumer.log 2>&1 & consumer=$$!; \
+	$(BIN)/huey_consumer quizapp.jobs.consumer.huey --workers 2 --max-delay 2 >> instance/consumer.log 2>&1 & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

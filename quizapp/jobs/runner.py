@@ -39,16 +39,23 @@ class JobKind:
     handler: Callable[..., None]
     done_endpoint: str | None  # where the progress page sends the owner when done; None: a download link
     keep: timedelta  # how long the result file stays
+    back: Callable[[dict], tuple[str, str]] | None = None  # params -> (link text, URL) shown on the page
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(kind: str, title: str, done_endpoint: str | None = None, keep: timedelta = timedelta(hours=24)):
+def job_kind(
+    kind: str,
+    title: str,
+    done_endpoint: str | None = None,
+    keep: timedelta = timedelta(hours=24),
+    back: Callable[[dict], tuple[str, str]] | None = None,
+):
     """Register a handler `fn(job: JobContext, **params)`; done_endpoint gets `job_id=` in url_for."""
 
     def register(handler: Callable[..., None]) -> Callable[..., None]:
-        KINDS[kind] = JobKind(kind, title, handler, done_endpoint, keep)
+        KINDS[kind] = JobKind(kind, title, handler, done_endpoint, keep, back)
         return handler
 
     return register

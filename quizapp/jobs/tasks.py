@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from flask import url_for
+
 from ..extensions import db
 from ..models import SchoolClass, User
 from ..permissions import can_manage_class
@@ -24,7 +26,19 @@ def import_message(counts: dict[str, int]) -> str:
 
 
 # Passwords wait in the result file until the teacher opens the slips once (then it is deleted), an hour at most.
-@job_kind("roster_import", "Nhập danh sách lớp", done_endpoint="teach.import_done", keep=timedelta(hours=1))
+def _back_to_class(params: dict) -> tuple[str, str]:
+    school_class = db.session.get(SchoolClass, params["class_id"])
+    name = school_class.name if school_class else ""
+    return f"Về lớp {name}", url_for("teach.dashboard", class_id=params["class_id"])
+
+
+@job_kind(
+    "roster_import",
+    "Nhập danh sách lớp",
+    done_endpoint="teach.import_done",
+    keep=timedelta(hours=1),
+    back=_back_to_class,
+)
 def roster_import(job: JobContext, class_id: int, token: str) -> None:
     """Import a previewed class list, all or nothing: hash the new passwords first, then one short write."""
     try:

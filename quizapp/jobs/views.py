@@ -6,6 +6,8 @@ class lists, school and office staff will export and print reports through the s
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -39,6 +41,7 @@ def progress(job_id: int):
         title=kind.title if kind else "Công việc",
         refresh=None if job.finished else REFRESH_SECONDS,
         download=job.status == JobStatus.DONE and result_path(job) is not None,
+        back=kind.back(json.loads(job.params)) if kind and kind.back else None,
     )
     return response, 200, {"Cache-Control": "no-store"}
 
