@@ -26,6 +26,8 @@ def upgrade():
         batch_op.create_index(
             'ix_enrollment_coverage', ['class_id', 'has_started', 'completed_at', 'families_confirmed'], unique=False
         )
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.create_index('ix_user_school_role', ['school_id', 'role'], unique=False)
     bind = op.get_bind()
     # Triggers are created after the batch copy of the table (which would drop them on SQLite).
     for statement in trigger_statements(bind.dialect.name):
@@ -38,6 +40,8 @@ def downgrade():
     for statement in trigger_statements(bind.dialect.name):
         if statement.startswith('DROP TRIGGER'):
             op.execute(statement)
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_school_role')
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.drop_index('ix_enrollment_coverage')
         batch_op.drop_column('families_confirmed')

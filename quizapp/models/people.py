@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
         CheckConstraint("(role = 'unit_admin') = (unit_id IS NOT NULL)", name="unit_admin_has_unit"),
         CheckConstraint("role = 'unit_admin' OR school_id IS NOT NULL", name="others_have_school"),
         UniqueConstraint("school_id", "student_code", name="uq_user_school_student_code"),
+        # A school's staff without walking its hundreds of students (coverage pages count staff per school).
+        Index("ix_user_school_role", "school_id", "role"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)

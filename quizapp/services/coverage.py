@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import exists, func, or_, select, text
 from sqlalchemy.orm import aliased
@@ -76,7 +77,7 @@ class SchoolCoverage:
     classes: list[ClassCoverage] = field(default_factory=list)
     staff: Counts = field(default_factory=Counts)
 
-    @property
+    @cached_property  # read many times per page (sorting, rows, sums); the classes are final by then
     def total(self) -> Counts:
         total = Counts()
         for c in self.classes:
@@ -107,14 +108,14 @@ class UnitCoverage:
     schools: list[SchoolCoverage]
     children: list[tuple[Unit, Counts, int]]  # direct child units: totals and number of schools
 
-    @property
+    @cached_property  # read many times per page (sorting, rows, sums); the classes are final by then
     def total(self) -> Counts:
         total = Counts()
         for s in self.schools:
             total.add(s.total)
         return total
 
-    @property
+    @cached_property
     def staff(self) -> Counts:
         total = Counts()
         for s in self.schools:
