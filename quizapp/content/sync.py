@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
+from ..database import refresh_statistics
 from ..extensions import db
 from ..models import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionVersion, Quiz
 from .parse import ContentSet, ParsedQuestion
@@ -20,6 +21,10 @@ def sync_content(content: ContentSet) -> Counter:
     _sync_pages(content, report)
     _sync_quizzes(content, lessons, report)
     db.session.flush()
+    # New rows change what the query planner should know: SQLite never learns it by itself
+    # (PostgreSQL's autovacuum analyses changed tables on its own).
+    if report and db.session.get_bind().dialect.name == "sqlite":
+        refresh_statistics(db.session.connection())
     return report
 
 
