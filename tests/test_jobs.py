@@ -276,3 +276,23 @@ def test_expired_results_are_deleted_by_the_cleanup(app, client, auth, people, i
     assert not result.exists()
     auth.login("gv.hoa")
     assert client.get(f"/cong-viec/{job_id}/tai-ve").status_code == 404
+
+
+def test_a_job_left_running_by_a_dead_consumer_ends_as_failed(app, client, auth, people, instance):
+    from datetime import timedelta
+
+    from quizapp.jobs import cleanup
+    from quizapp.models._base import utcnow
+
+    with app.app_context():
+        job = BackgroundJob(kind="test_report", owner_id=people["teacher"], status=JobStatus.RUNNING, params="{}")
+        job.created_at = utcnow() - timedelta(hours=4)
+        fresh = BackgroundJob(kind="test_report", owner_id=people["teacher"], status=JobStatus.RUNNING, params="{}")
+        db.session.add_all([job, fresh])
+        db.session.commit()
+        job_id, fresh_id = job.id, fresh.id
+        cleanup()
+    auth.login("gv.hoa")
+    page = client.get(f"/cong-viec/{job_id}").get_data(as_text=True)
+    assert "Công việc bị gián đoạn" in page and "http-equiv" not in page
+    assert "http-equiv" in client.get(f"/cong-viec/{fresh_id}").get_data(as_text=True)  # still running

@@ -26,6 +26,10 @@ FAILED_MESSAGE = (
     "nếu vẫn lỗi, hãy báo người quản trị hệ thống."
 )
 ORPHAN_SECONDS = 7 * 24 * 3600  # a result file no job row points to any more
+STALE_AFTER = timedelta(hours=3)  # no job runs this long: its consumer was stopped or killed mid-way
+STALE_MESSAGE = (
+    "Công việc bị gián đoạn (máy chủ đã khởi động lại giữa chừng) nên chưa có gì được ghi. Hãy làm lại."
+)
 
 
 class JobFailed(Exception):
@@ -189,7 +193,10 @@ def forget_result(job: BackgroundJob) -> None:
 
 
 def cleanup() -> int:
-    """Delete expired result files and uploads left unconfirmed; run every 10 minutes and at each upload."""
+    """Delete expired result files and uploads left unconfirmed, end jobs left running by a dead consumer.
+
+    Runs every 10 minutes in the consumer and at each class-list upload.
+    """
     from ..services import roster_store
 
     deleted = roster_store.delete_expired()
@@ -201,5 +208,14 @@ def cleanup() -> int:
         (results_dir() / Path(job.result_path).name).unlink(missing_ok=True)
         job.result_path = None
         deleted += 1
+    # A job whose consumer died never committed its work (one transaction): say so instead of "running".
+    stale = db.session.scalars(
+        select(BackgroundJob).where(
+            BackgroundJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+            BackgroundJob.created_at < now - STALE_AFTER,
+        )
+    ).all()
+    for job in stale:
+        _set_finished(job, JobStatus.FAILED, STALE_MESSAGE)
     db.session.commit()
     return deleted + delete_older_than(results_dir(), ORPHAN_SECONDS)
