@@ -116,8 +116,9 @@ def install(app: Flask) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         # Logged-in pages and the public certificate check both show children's names.
-        private = current_user.is_authenticated or request.blueprint == "verify"
-        if private and request.endpoint != "static" and "Cache-Control" not in response.headers:
+        if request.endpoint == "static" or "Cache-Control" in response.headers:
+            return response
+        if current_user.is_authenticated or request.blueprint == "verify":
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

@@ -34,7 +34,7 @@ def test_class_export_xlsx_and_csv(app, client, auth, people):
     url = f"/giao-vien/lop/{people['klass']}"
 
     response = client.get(url + "/ket-qua.xlsx")
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="ket-qua-lop-7A1-2026-2027.xlsx')
+    assert response.headers["Content-Disposition"] == "attachment; filename=ket-qua-lop-7A1-2026-2027.xlsx"
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook["Lớp 7A1"]
     assert workbook.sheetnames == ["Lớp 7A1", "Danh sách bài"]

@@ -290,7 +290,7 @@ def test_the_pdf_is_an_attachment_with_the_vietnamese_text(app, client, auth, or
     response = client.get(url + ".pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="bao-cao-1-BC-THCSLQD-2026-2027.pdf"'
+    assert response.headers["Content-Disposition"] == "attachment; filename=bao-cao-1-BC-THCSLQD-2026-2027.pdf"
     with app.app_context():
         report = db.session.get(IssuedReport, int(url.rsplit("/", 1)[1]))
         issued = service.place_and_date("Hà Nội", report.issued_at)

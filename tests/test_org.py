@@ -546,8 +546,12 @@ def test_a_unit_admin_creates_a_colleague_for_a_unit_in_the_subtree(app, client,
     username, password = shown_account(response.get_data(as_text=True))
     assert username == "cb.ha"
     newcomer = Auth(app.test_client())
-    assert newcomer.login(username, password).status_code == 302
-    assert newcomer.client.get("/don-vi/quan-ly").status_code == 200
+    assert newcomer.login(username, password).headers["Location"] == "/doi-mat-khau"  # first password first
+    assert newcomer.client.get("/don-vi/quan-ly").headers["Location"] == "/doi-mat-khau"
+    token = csrf_token(newcomer.client, "/doi-mat-khau")
+    new = "tre-xanh-ha-dong"
+    data = {"current": password, "new": new, "confirm": new, "csrf_token": token}
+    assert newcomer.client.post("/doi-mat-khau", data=data).headers["Location"] == "/don-vi/"
     page = newcomer.client.get("/don-vi/quan-ly").get_data(as_text=True)
     assert "THCS Cầu Đơ" in page and "THCS A" not in page
 

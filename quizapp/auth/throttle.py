@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import time
 
 from flask import request
@@ -39,13 +40,17 @@ ADDRESS_MESSAGE = (
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def posted_username() -> str:
     """The username from a form post or a JSON post alike (both reach the same login view)."""
     value = request.form.get("username")
     if value is None and request.is_json:
         body = request.get_json(silent=True)
         value = body.get("username") if isinstance(body, dict) else None
-    return str(value or "").strip().lower()[:60]
+    # Control characters (a NUL breaks a PostgreSQL query) are no one's username: drop them for the key.
+    return _CONTROL.sub("", str(value or "")).strip().lower()[:60]
 
 
 def client_address() -> str:

@@ -25,7 +25,8 @@ _DUMMY_HASH = generate_password_hash("khong-co-tai-khoan-nay")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 WRONG_LOGIN = "Tên đăng nhập hoặc mật khẩu chưa đúng. Hãy kiểm tra lại phiếu đăng nhập."
 
-# Each role's own area: where a login lands and where "/" leads staff.
+# Each role's own area: where a login and the site's name in the top bar lead. Staff may still open "/" to
+# take the programme themselves (their completions count in the school's figures).
 HOME_ENDPOINTS = {
     Role.STUDENT: "learn.home",
     Role.TEACHER: "teach.classes",
@@ -56,16 +57,14 @@ def role_home():
 
 
 @bp.before_app_request
-def keep_users_in_their_place():
-    """A first password is changed before anything else; staff start in their own area, not a student's."""
-    if not current_user.is_authenticated:
-        return None
+def first_password_first():
+    """A first password is changed before anything else."""
     endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static") or not current_user.is_authenticated:
+        return None  # (static files first: no database query for a stylesheet)
     if current_user.must_change_password and endpoint not in _ALLOWED_BEFORE_CHANGE and not endpoint.endswith(".static"):
         flash("Hãy đổi mật khẩu trước khi tiếp tục: mật khẩu trên phiếu chỉ dùng cho lần đăng nhập đầu.", "info")
         return redirect(url_for("auth.change_password"))
-    if endpoint == "learn.home" and current_user.is_staff:
-        return redirect(home_url(current_user))
     return None
 
 

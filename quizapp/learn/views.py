@@ -18,6 +18,7 @@ from ..services import outreach as outreach_service
 from ..services.certificates import award_if_complete, certificate_of, format_code
 from ..services.guides import family_guide
 from ..services.progress import programme_for, record_lesson_opened, record_lesson_read
+from ..services.slips import public_site_url
 from ..services.verification import verification_qr, verification_url
 from .forms import OutreachForm
 
@@ -167,11 +168,12 @@ def certificate():
     certificate = certificate_of(current_user)
     if certificate is None:
         return render_template("learn/certificate_missing.html", programme=programme_for(current_user), form=form)
-    site_url = current_app.config["SITE_URL"].rstrip("/")
+    site_url, site_warning = public_site_url()  # never a loopback address silently
     url = verification_url(site_url, certificate.code)
     return render_template(
         "learn/certificate.html",
         certificate=certificate,
+        site_warning=site_warning,
         code=format_code(certificate.code),
         verify_url=url,
         lookup_url=f"{site_url}/xac-minh",
