@@ -394,4 +394,6 @@ def test_https_through_nginx_gunicorn_postgresql_and_redis(stack):
     again = Browser(https_port, work / "cert.pem")
     again.login(student, student_password, student_password)
     assert processes["gunicorn"].poll() is None
+    logged = tail(work / "gunicorn.out", 400) + tail(work / "error.log", 400)
+    assert "Rate limit storage unreachable" in logged, "no warning about Redis in gunicorn's logs"
     print(f"whole stack: {time.monotonic() - started:.1f} s")
