@@ -291,6 +291,15 @@ def instance(app, tmp_path):
     return Path(app.instance_path)
 
 
+def test_an_upload_over_two_megabytes_is_refused_with_its_size(app, client, auth, people, instance, monkeypatch):
+    # The test client spools a body this big to a temporary file it never closes: keep it in memory.
+    monkeypatch.setattr("werkzeug.test.TemporaryFile", lambda *_args, **_kwargs: io.BytesIO())
+    auth.login("gv.hoa")
+    response = upload(client, people["klass"], "lop.csv", b"Ho va ten\n" + b"x" * (3 * 1024 * 1024))
+    assert response.status_code == 422
+    assert "tệp nặng 3,0 MB, quá giới hạn 2,0 MB của một danh sách lớp" in response.get_data(as_text=True)
+
+
 def test_hostile_uploads_are_refused_on_the_upload_page(app, client, auth, people, instance, openpyxl_must_not_run):
     auth.login("gv.hoa")
     for data, says in (

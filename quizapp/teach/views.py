@@ -202,9 +202,9 @@ def import_roster(class_id: int):
     if form.validate_on_submit():
         cleanup_jobs()  # uploads left unconfirmed for an hour go now, not only every 10 minutes
         upload = form.file.data
-        limit = LIMITS.file_bytes
-        data = upload.stream.read(limit + 1)  # never more than the limit plus one byte into memory
-        roster = read_roster(Path(upload.filename or "").name, data)
+        # MAX_CONTENT_LENGTH (5 MB) bounds what arrives; read_roster refuses over LIMITS.file_bytes (2 MB).
+        with upload.stream:  # a big upload is spooled to a temporary file: closed as soon as it is read
+            roster = read_roster(Path(upload.filename or "").name, upload.read())
         if any(p.row == 0 for p in roster.problems) and not roster.rows:
             # Nothing to preview (a refused or unreadable file): say why on the upload page itself.
             form.file.errors = [str(p) for p in roster.problems if p.row == 0]
