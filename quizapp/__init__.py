@@ -70,9 +70,11 @@ def register_blueprints(app: Flask) -> None:
     from .learn.views import bp as learn_bp
     from .office import manage as _office_manage  # noqa: F401  (adds its routes to office_bp)
     from .office.views import bp as office_bp
+    from .practice.views import bp as practice_bp
     from .school import manage as _school_manage  # noqa: F401  (adds its routes to school_bp)
     from .school.views import bp as school_bp
     from .teach import passwords as _teach_passwords  # noqa: F401  (adds the reset and reprint routes)
+    from .teach import practice as _teach_practice  # noqa: F401  (adds the practice funnel routes)
     from .teach.views import bp as teach_bp
     from .verify.views import bp as verify_bp
 
@@ -83,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(school_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(practice_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

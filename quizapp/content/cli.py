@@ -7,8 +7,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from ..extensions import db
+from ..models import Lesson
+from ..practice.parse import read_practice
+from ..practice.service import sync_practice
 from .parse import read_content
 from .sync import sync_content
 
@@ -22,9 +26,9 @@ def _root(path: str | None) -> tuple[Path, Path | None]:
     target = Path(path).resolve()
     if target.is_file():
         for parent in target.parents:
-            if parent.name in ("lessons", "quizzes", "pages"):
+            if parent.name in ("lessons", "quizzes", "pages", "practice"):
                 return parent.parent, target
-        raise click.BadParameter(f"{path} không nằm trong thư mục lessons/, quizzes/ hoặc pages/")
+        raise click.BadParameter(f"{path} không nằm trong thư mục lessons/, quizzes/, pages/ hoặc practice/")
     return target, None
 
 
@@ -34,7 +38,8 @@ def check(path: str | None) -> None:
     """Check content without writing anything; print every problem as file:line: message."""
     root, only = _root(path)
     content = read_content(root)
-    problems = content.problems
+    practice = read_practice(root, {lesson.id for lesson in content.lessons})
+    problems = content.problems + practice.problems
     if only is not None:
         name = only.relative_to(root.parent).as_posix()
         problems = [p for p in problems if p.path == name]
@@ -43,7 +48,8 @@ def check(path: str | None) -> None:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     summary = (
-        f"{len(content.lessons)} bài học, {len(content.quizzes)} bài kiểm tra, {len(content.pages)} trang: "
+        f"{len(content.lessons)} bài học, {len(content.quizzes)} bài kiểm tra, {len(content.pages)} trang, "
+        f"{len(practice.tasks)} bài thực hành: "
         f"{errors} lỗi, {warnings} cảnh báo."
     )
     click.echo(summary)
@@ -54,13 +60,17 @@ def check(path: str | None) -> None:
 @content_cli.command("sync")
 def sync() -> None:
     """Load the content into the database (safe to run again: only changes are written)."""
-    content = read_content(Path(current_app.config["CONTENT_DIR"]))
-    for problem in content.problems:
+    root = Path(current_app.config["CONTENT_DIR"])
+    content = read_content(root)
+    practice = read_practice(root, {lesson.id for lesson in content.lessons})
+    for problem in content.problems + practice.problems:
         click.echo(str(problem), err=True)
-    if content.errors:
+    if content.errors or practice.errors:
         click.echo("Không nạp gì vì nội dung còn lỗi.", err=True)
         raise SystemExit(1)
     report = sync_content(content)
+    # Practice screens are rendered here, once, and stored: a step never renders Markdown.
+    report.update(sync_practice(practice.tasks, {lesson.key: lesson for lesson in db.session.scalars(select(Lesson))}))
     db.session.commit()
     changes = ", ".join(f"{k}: {v}" for k, v in sorted(report.items())) or "không có gì thay đổi"
     click.echo(f"Đã nạp nội dung ({changes}).")

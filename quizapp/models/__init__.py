@@ -6,6 +6,7 @@ from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKin
 from .jobs import BackgroundJob, JobStatus
 from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
 from .people import ROLE_LABELS, Role, User
+from .practice import PracticeMistake, PracticeRun, PracticeTask
 from .progress import (
     Attempt,
     AttemptQuestion,
@@ -34,6 +35,9 @@ __all__ = [
     "LessonProgress",
     "OutreachStatus",
     "Page",
+    "PracticeMistake",
+    "PracticeRun",
+    "PracticeTask",
     "ProgrammeEntry",
     "Question",
     "QuestionKind",

@@ -23,6 +23,7 @@ from ..models import (
     User,
 )
 from ..models._base import utcnow
+from ..practice.service import unfinished_required
 
 # Time counted for one reading session is capped: a tab left open over lunch is not study time.
 MAX_READING_SESSION = timedelta(minutes=30)
@@ -37,6 +38,7 @@ class ModuleStatus:
     best_score: int | None = None
     passed: bool = False
     open_attempt_id: int | None = None
+    practice_left: int = 0  # required practice tasks of this lesson not finished yet
 
     @property
     def quiz(self):
@@ -44,7 +46,7 @@ class ModuleStatus:
 
     @property
     def done(self) -> bool:
-        return self.read and (self.passed or self.quiz is None)
+        return self.read and (self.passed or self.quiz is None) and not self.practice_left
 
     @property
     def started(self) -> bool:
@@ -122,9 +124,10 @@ def programme_for(user: User) -> Programme:
             .group_by(Attempt.quiz_id)
         )
         stats = {row[0]: row[1:] for row in rows}
+    practice_left = unfinished_required(user, [lesson.id for lesson in lessons])
     modules = []
     for lesson in lessons:
-        status = ModuleStatus(lesson)
+        status = ModuleStatus(lesson, practice_left=practice_left[lesson.id])
         if lesson.id in progress:
             status.opened = True
             status.read = progress[lesson.id].finished_at is not None

@@ -1,0 +1,1 @@
+"""Practice: students rehearse real tasks on simulated portal screens (content/practice/*.md)."""
