@@ -32,6 +32,22 @@ def post_login(client, username, password, environ=None, json=False, **extra):
     return client.post("/dang-nhap", data=data, environ_base=environ or {})
 
 
+@pytest.fixture
+def new_app(database_url):
+    """Extra app instances on the test database (other workers, other settings), closed after the test."""
+    made = []
+
+    def make(**extra):
+        made.append(make_app(database_url, **extra))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def session_cookie(client) -> str:
     return client.get_cookie("session").value
 
@@ -110,9 +126,9 @@ def test_a_remember_me_cookie_older_than_30_days_is_refused(app, client, people,
     assert stale.get("/").status_code == 302  # …but not after 30 days, whatever the browser kept
 
 
-def test_cookies_are_secure_when_asked(database_url, monkeypatch, people):
+def test_cookies_are_secure_when_asked(new_app, monkeypatch, people):
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
-    secure_app = make_app(database_url)
+    secure_app = new_app()
     client = secure_app.test_client()
     response = post_login(client, "hs.an", PASSWORD, remember="y")
     cookies = response.headers.getlist("Set-Cookie")
@@ -191,9 +207,9 @@ def test_one_address_cannot_spray_many_usernames(app, client, people):
     assert post_login(app.test_client(), "hs.an", PASSWORD, REAL_USER).status_code == 302
 
 
-def test_the_counters_are_shared_by_every_worker(database_url, people):
+def test_the_counters_are_shared_by_every_worker(new_app, people):
     """Two app instances on one database stand in for two gunicorn workers (or two servers)."""
-    workers = [make_app(database_url), make_app(database_url)]
+    workers = [new_app(), new_app()]
     for attempt in range(10):
         worker = workers[attempt % 2]
         assert post_login(worker.test_client(), "hs.an", "doan-mo", ATTACKER).status_code == 200
@@ -201,8 +217,8 @@ def test_the_counters_are_shared_by_every_worker(database_url, people):
         assert post_login(worker.test_client(), "hs.an", "doan-mo", ATTACKER).status_code == 429
 
 
-def test_logins_keep_working_when_redis_is_unreachable(database_url, people, caplog):
-    app = make_app(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")  # nothing listens there
+def test_logins_keep_working_when_redis_is_unreachable(new_app, people, caplog):
+    app = new_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")  # nothing listens there
     client = app.test_client()
     with caplog.at_level(logging.WARNING):
         assert post_login(client, "hs.an", PASSWORD).status_code == 302
@@ -225,9 +241,9 @@ def _redis_up() -> bool:
 
 
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not running")
-def test_the_limit_is_shared_through_redis_when_configured(database_url, people):
+def test_the_limit_is_shared_through_redis_when_configured(new_app, people):
     redis_client.Redis.from_url(REDIS_URL).flushdb()
-    workers = [make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL) for _ in range(2)]
+    workers = [new_app(RATELIMIT_STORAGE_URI=REDIS_URL) for _ in range(2)]
     for attempt in range(10):
         assert post_login(workers[attempt % 2].test_client(), "hs.an", "x", ATTACKER).status_code == 200
     assert post_login(workers[0].test_client(), "hs.an", "x", ATTACKER).status_code == 429
