@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 SECRET_FILE := instance/secret_key
 
-.PHONY: run test setup db lint clean
+.PHONY: run test setup db lint clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: setup $(SECRET_FILE)
 test: setup
 	$(BIN)/ruff check quizapp tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# City-size benchmark (docs/performance.md): SQLite, and PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL
+# is set. BENCH_STUDENTS=N changes the size (default 300000); BENCH_ARGS=--quick compresses the journey to 60 s.
+bench: setup
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check quizapp tests
