@@ -288,3 +288,13 @@ def test_pytest_prints_one_line_per_skip_reason():
     )
     skipped_lines = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
     assert len(skipped_lines) == 1 and "TEST_DATABASE_URL" in skipped_lines[0], result.stdout[-2000:]
+
+
+def test_a_new_staff_account_page_warns_about_a_loopback_address(client, auth, people):
+    auth.login("bgh.a")
+    token = csrf_token(client, "/truong/quan-ly")
+    response = client.post(
+        "/truong/quan-ly/giao-vien", data={"teacher-csrf_token": token, "teacher-full_name": "Đinh Thị Thu"}
+    )
+    html = response.get_data(as_text=True)
+    assert "127.0.0.1:5000/dang-nhap" in html and "máy khác không vào được" in html
