@@ -101,6 +101,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .backup_cli import backup_cli
     from .cli import coverage_cli, demo_cli, user_cli
     from .content.cli import content_cli
     from .org_cli import org_cli
@@ -114,3 +115,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(roster_cli)
     app.cli.add_command(org_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(backup_cli)
