@@ -25,7 +25,7 @@ from ..services import outreach as outreach_service
 from ..services import roster_store
 from ..services.class_progress import STATUS_LABELS, class_report, question_stats
 from ..services.exports import write_csv, write_xlsx
-from ..services.rosters import LIMITS, plan_import, read_roster
+from ..services.rosters import plan_import, read_roster
 from ..services.slips import make_slips
 from ..services.teacher_exports import class_results_table, lessons_table
 from .forms import RosterConfirmForm, RosterUploadForm
