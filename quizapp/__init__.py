@@ -105,6 +105,7 @@ def register_commands(app: Flask) -> None:
     from .cli import coverage_cli, demo_cli, user_cli
     from .content.cli import content_cli
     from .org_cli import org_cli
+    from .privacy.cli import privacy_cli
     from .report_cli import report_cli
     from .roster_cli import roster_cli
 
@@ -116,3 +117,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(org_cli)
     app.cli.add_command(report_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(privacy_cli)

@@ -2,6 +2,7 @@
 
 from ..extensions import db
 from . import coverage_flags
+from .audit import AUDIT_LABELS, AuditAction, AuditEvent
 from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKind, QuestionVersion, Quiz
 from .jobs import BackgroundJob, JobStatus
 from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
@@ -21,6 +22,9 @@ from .reports import IssuedReport
 coverage_flags.install(db.metadata)
 
 __all__ = [
+    "AUDIT_LABELS",
+    "AuditAction",
+    "AuditEvent",
     "Attempt",
     "AttemptQuestion",
     "AttemptStatus",

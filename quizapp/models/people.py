@@ -62,6 +62,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Set when the person's identifying data was erased (on request or by retention): the row stays as a
+    # nameless tombstone so that ids in the audit log and issued reports still resolve.
+    erased_at: Mapped[datetime | None]
 
     school: Mapped[School | None] = relationship()
     unit: Mapped[Unit | None] = relationship()
