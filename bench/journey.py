@@ -12,10 +12,11 @@ import itertools
 import os
 import re
 import threading
+from pathlib import Path
 
 from locust import FastHttpUser, between, task
 
-_USERNAMES = [line.strip() for line in open(os.environ["BENCH_STUDENTS_FILE"], encoding="utf-8") if line.strip()]
+_USERNAMES = Path(os.environ["BENCH_STUDENTS_FILE"]).read_text(encoding="utf-8").split()
 _PASSWORD = os.environ["BENCH_STUDENT_PASSWORD"]
 _KEYS = [tuple(pair.split(":")) for pair in os.environ["BENCH_LESSON_QUIZ"].split(",")]  # lesson:quiz
 _next = itertools.count()
