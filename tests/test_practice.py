@@ -327,3 +327,12 @@ def test_the_step_card_prints_the_right_way_from_the_same_file(app, client, auth
     assert [s[0] for s in steps] == ["Màn hình chính", "Thủ tục hành chính", "Thông tin người lưu trú"]
     assert "điền Họ và tên, Số định danh → bấm «Gửi yêu cầu»" in steps[2][1]
     assert "001xxxxxxxxx" not in card  # the card is for the relative's own data, not the fictional one
+
+
+def test_the_example_in_content_readme_passes_the_checker(tmp_path):
+    text = (REAL_CONTENT / "README.md").read_text(encoding="utf-8")
+    start = text.index("```markdown\n", text.index("### Ví dụ đầy đủ")) + len("```markdown\n")
+    (tmp_path / "practice").mkdir()
+    (tmp_path / "practice" / "vi-du.md").write_text(text[start : text.index("\n```\n", start)] + "\n", encoding="utf-8")
+    result = read_practice(tmp_path, {"vneid"})
+    assert result.problems == [] and [t.id for t in result.tasks] == ["vi-du-luu-tru"]
