@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .extensions import db
-from .models import User
+from .models import AuditAction, User
+from .services import audit
 from .services.demo import create_demo
 
 demo_cli = AppGroup("demo", help="Dữ liệu mẫu để dùng thử.")
@@ -74,6 +75,7 @@ def set_password(username: str, password: str) -> None:
     if user is None:
         raise click.ClickException(f"Không có tài khoản {username}")
     user.set_password(password)
+    audit.record(None, AuditAction.PASSWORD_RESET, user)
     db.session.commit()
     click.echo(f"Đã đặt mật khẩu mới cho {username}.")
 

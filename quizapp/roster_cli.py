@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .extensions import db
-from .models import School, SchoolClass, SchoolYear
+from .models import AuditAction, School, SchoolClass, SchoolYear
+from .services import audit
 from .services.accounts import make_password
 from .services.class_progress import class_students
 from .services.onboarding import find_class
@@ -83,6 +84,7 @@ def import_roster(
         click.echo("Chạy thử (--dry-run): không ghi gì.")
         return
     accounts = apply_import(plan)
+    audit.record(None, AuditAction.ROSTER_IMPORT, school_id=plan.school.id, created=len(accounts), students=len(plan.items))
     db.session.commit()
     click.echo("Đã nhập xong.")
     if accounts:
@@ -157,6 +159,7 @@ def print_slips(school_code: str, class_name: str, year_name: str | None, output
     for student in students:
         password = make_password()
         student.set_password(password)
+        audit.record(None, AuditAction.PASSWORD_RESET, student)
         accounts.append((student, password))
     slips = make_slips(accounts, school_class.name, current_app.config["SITE_URL"])
     pdf = slips_pdf(slips, f"Phiếu đăng nhập lớp {school_class.name}")

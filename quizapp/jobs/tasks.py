@@ -8,9 +8,9 @@ from datetime import timedelta
 from flask import url_for
 
 from ..extensions import db
-from ..models import SchoolClass, User
+from ..models import AuditAction, SchoolClass, User
 from ..permissions import can_manage_class
-from ..services import roster_store
+from ..services import audit, roster_store
 from ..services.rosters import apply_import, new_credentials, plan_import
 from .files import write_private
 from .runner import JobContext, JobFailed, job_kind
@@ -62,6 +62,9 @@ def roster_import(job: JobContext, class_id: int, token: str) -> None:
                 "Hãy tải tệp lên lại để xem trước lần nữa."
             )
         accounts = apply_import(plan, credentials)
+        audit.record(
+            db.session.get(User, job.owner_id), AuditAction.ROSTER_IMPORT, school_id=plan.school.id, created=len(accounts), students=len(plan.items)
+        )
         if accounts:
             slips = [[a.user.id, a.password] for a in accounts]
             write_private(job.result_file(".json"), json.dumps(slips).encode())

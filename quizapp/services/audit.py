@@ -75,3 +75,29 @@ def school_log(school_id: int, page: int = 1) -> AuditPage:
 def office_log(unit_id: int, page: int = 1) -> AuditPage:
     """What one office's own staff did: 3 queries."""
     return _page(AuditEvent.unit_id == unit_id, page)
+
+
+_DETAIL_LABELS = {
+    "class_name": "lớp {}",
+    "created": "{} tài khoản mới",
+    "updated": "{} học sinh cập nhật",
+    "students": "{} học sinh",
+    "accounts": "{} tài khoản",
+    "number": "số {}",
+    "format": "dạng {}",
+    "before": "năm học kết thúc trước năm {}",
+    "role": "vai trò {}",
+    "decision": "{}",
+    "what": None,  # the action's label already says it
+    "years": None,
+}
+
+
+def describe(event: AuditEvent) -> str:
+    """The entry's details in words (no names are stored, so none appear here)."""
+    parts = []
+    for key, value in (event.details or {}).items():
+        template = _DETAIL_LABELS.get(key, f"{key}: {{}}")
+        if template is not None and value not in (None, ""):
+            parts.append(template.format(value))
+    return ", ".join(parts)

@@ -19,7 +19,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Enrollment, Role, School, SchoolClass, SchoolYear, Target, Unit, User
+from ..models import AuditAction, Enrollment, Role, School, SchoolClass, SchoolYear, Target, Unit, User
+from . import audit
 from .accounts import USERNAME_MAX, make_password, make_username
 from .demo import school_year
 from .rosters import class_key
@@ -262,6 +263,7 @@ def create_staff(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record(actor, AuditAction.ACCOUNT_CREATE, user, role=str(role))
     return user, password
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import aliased
 
 from .. import clock
 from ..extensions import db
-from ..models import Enrollment, FamilyOutreach, OutreachStatus, SchoolClass, SchoolYear, User
+from ..models import AuditAction, Enrollment, FamilyOutreach, OutreachStatus, SchoolClass, SchoolYear, User
 from ..models._base import utcnow
+from . import audit
 from .certificates import certificate_of
 from .progress import current_year
 from .vietnamese import name_sort_key, normalize_text
@@ -227,6 +228,8 @@ def review(entry: FamilyOutreach, reviewer: User, confirmed: bool) -> bool:
             reviewed_at=utcnow(),
         )
     )
+    if result.rowcount:
+        audit.record(reviewer, AuditAction.OUTREACH_CONFIRM, db.session.get(User, entry.student_id), decision="xác nhận" if confirmed else "không xác nhận")
     return bool(result.rowcount)
 
 

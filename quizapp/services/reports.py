@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from ..models import IssuedReport, Role, School, SchoolYear, Unit, User
+from ..models import AuditAction, IssuedReport, Role, School, SchoolYear, Unit, User
 from ..models._base import utcnow
 from ..templating import vn_number
+from . import audit
 from .coverage import Counts, SchoolCoverage, UnitCoverage, school_coverage, unit_coverage
 from .targets import TargetView
 
@@ -389,6 +390,7 @@ def issue_report(
         try:
             with db.session.begin_nested():
                 db.session.add(report)
+            audit.record(actor, AuditAction.REPORT_ISSUE, school_id=school.id if school else None, number=number)
             return report
         except IntegrityError:
             if retry:

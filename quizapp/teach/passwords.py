@@ -11,11 +11,13 @@ username; a student who never logged in and lost the slip needs a reset (the rep
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..extensions import db
-from ..models import SchoolClass, User
+from ..models import AuditAction, SchoolClass, User
 from ..permissions import get_class_or_404, get_class_student_or_404
+from ..services import audit
 from ..services.accounts import make_password
 from ..services.class_progress import class_students
 from ..services.slips import make_slips
@@ -59,6 +61,7 @@ def _reset_and_print(school_class: SchoolClass, students: list[User]) -> Respons
         password = make_password()
         student.set_password(password)  # also signs the student out everywhere and lifts a login lock
         student.must_change_password = True  # the slip password is for the next login only
+        audit.record(current_user, AuditAction.PASSWORD_RESET, student)
         accounts.append((student, password))
     db.session.commit()
     slips = make_slips(accounts, school_class.name)

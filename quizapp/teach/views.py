@@ -12,17 +12,18 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..auth.forms import ConfirmForm
+from ..database import writes_on_get
 from ..downloads import send_download
 from ..extensions import db
 from ..jobs.runner import cleanup as cleanup_jobs
 from ..jobs.runner import enqueue, forget_result
 from ..jobs.runner import result_path as job_result_path
 from ..jobs.views import get_own_job_or_404
-from ..models import Attempt, AttemptStatus, JobStatus, SchoolClass, User
+from ..models import Attempt, AttemptStatus, AuditAction, JobStatus, SchoolClass, User
 from ..permissions import classes_in_scope, get_class_or_404, get_class_student_or_404, staff_required
 from ..services import attempts as attempt_service
+from ..services import audit, roster_store
 from ..services import outreach as outreach_service
-from ..services import roster_store
 from ..services.class_progress import STATUS_LABELS, class_report, question_stats
 from ..services.exports import write_csv, write_xlsx
 from ..services.rosters import plan_import, read_roster
@@ -162,11 +163,15 @@ def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
 
 
 @bp.route("/lop/<int:class_id>/ket-qua.<fmt>")
+@writes_on_get  # the export is logged
 def export(class_id: int, fmt: str):
     school_class = get_class_or_404(class_id)
     report = class_report(school_class)
     table = class_results_table(report, today=clock.today())
     stem = f"ket-qua-lop-{school_class.name}-{school_class.school_year.name}"
+    if fmt in ("xlsx", "csv"):  # a class list with names leaving the app
+        audit.record(current_user, AuditAction.EXPORT, school_id=school_class.school_id, class_name=school_class.name, format=fmt)
+        db.session.commit()
     if fmt == "xlsx":
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return send_download(write_xlsx([table, lessons_table(report)]), f"{stem}.xlsx", mimetype)
