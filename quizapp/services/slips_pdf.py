@@ -59,9 +59,10 @@ def _slip(pdf: FPDF, slip: Slip, x: float, y: float) -> None:
     line("Mật khẩu:", "", 9, 4.2)
     line(slip.password, "B", 13, 6)
     # The address and the advice run the slip's full width, under the QR code.
-    pdf.set_xy(left, y + SLIP_H - PAD - 8)
+    pdf.set_xy(left, y + SLIP_H - PAD - 12)
     line(f"Vào {slip.login_url.split('?')[0]} hoặc quét mã QR.", "", 8.5, 4, SLIP_W - 2 * PAD)
     line("Giữ bí mật mật khẩu, không đưa phiếu cho bạn khác.", "I", 8.5, 4, SLIP_W - 2 * PAD)
+    line(f"Dữ liệu cá nhân của em: {slip.notice_url}", "", 8, 4, SLIP_W - 2 * PAD)
     png = io.BytesIO()
     segno.make(slip.login_url, error="m", micro=False).save(png, kind="png", scale=6, border=2)
     png.seek(0)
