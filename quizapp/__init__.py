@@ -8,6 +8,7 @@ from flask import Flask
 
 from .config import instance_path_from_env, load_config
 from .jobs.files import secure_instance
+from .logs import configure as configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))
     secure_instance(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])  # files 0600, folders 0700
+    configure_logging(app)  # before anything logs
     register_proxy(app)
     register_security(app)  # before the extensions (engine options) and blueprints (URL converter)
     register_extensions(app)
