@@ -50,7 +50,7 @@ def _student_data(app, people) -> None:
         db.session.add(
             Certificate(
                 user_id=an.id,
-                code="ABCD2345",
+                code="ABCDEFGH23",
                 school_year_id=people["year"],
                 full_name=an.full_name,
                 school_name="THCS A",
@@ -100,7 +100,7 @@ def test_export_holds_everything_about_the_student(app, people, runner, tmp_path
     assert len(data["quiz_attempts"]) == 1 and data["quiz_attempts"][0]["passed"] is True
     assert data["quiz_attempts"][0]["answers"] and "response" in data["quiz_attempts"][0]["answers"][0]
     assert data["family_outreach"][0]["note"] == "Bà ở số 12 ngõ Hoà Bình"
-    assert data["certificate"]["code"] == "ABCD2345"
+    assert data["certificate"]["code"] == "ABCDEFGH23"
     # Nothing about another student leaks into the file.
     assert "Trần Thị Bình" not in output.read_text(encoding="utf-8")
     with app.app_context():
@@ -122,6 +122,7 @@ def test_erase_removes_identity_keeps_issued_reports_and_coverage_consistent(app
         frozen = db.session.get(IssuedReport, report_id).figures
     before = _coverage(app, people)
     assert before == (2, 2, 1, 1)
+    assert "Nguyễn Văn An" in client.get("/xac-minh/ABCDEFGH23").get_data(as_text=True)
 
     declined = runner.invoke(args=["privacy", "erase", "--student", "hs.an"], input="n\n")
     assert declined.exit_code != 0
@@ -156,14 +157,14 @@ def test_erase_removes_identity_keeps_issued_reports_and_coverage_consistent(app
     assert verify.exit_code == 0, verify.output
 
     # The public verification page no longer knows the certificate (nor the name).
-    page = client.get("/xac-minh/ABCD2345")
+    page = client.get("/xac-minh/ABCDEFGH23")
     assert "Nguyễn Văn An" not in page.get_data(as_text=True)
     # Nor can anyone log in with the old username.
     again = runner.invoke(args=["privacy", "erase", "--student", "hs.an", "--yes"])
     assert again.exit_code != 0 and "Không có tài khoản hs.an" in again.output
 
 
-def test_purge_dry_run_counts_then_erases_only_old_years_keeping_figures(app, people, runner):
+def test_purge_dry_run_counts_then_erases_only_old_years_keeping_figures(app, people, runner, client):
     with app.app_context():
         old_year = SchoolYear(name="2024-2025", starts_on=date(2024, 9, 1), ends_on=date(2025, 5, 31))
         db.session.add(old_year)
@@ -177,7 +178,7 @@ def test_purge_dry_run_counts_then_erases_only_old_years_keeping_figures(app, pe
         db.session.add(
             Certificate(
                 user_id=gone.id,
-                code="OLDC2345",
+                code="QRSTUVWX45",
                 school_year_id=old_year.id,
                 full_name=gone.full_name,
                 school_name="THCS A",
@@ -212,3 +213,6 @@ def test_purge_dry_run_counts_then_erases_only_old_years_keeping_figures(app, pe
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == AuditAction.PURGE))
         assert event.school_id == people["school"] and event.details["students"] == 1
     assert "0 học sinh" in runner.invoke(args=["privacy", "purge", "--before", "2026"]).output
+    # The certificate still verifies (the year's completions stand), without the name.
+    page = client.get("/xac-minh/QRSTUVWX45").get_data(as_text=True)
+    assert "đã xoá theo thời hạn lưu giữ" in page and "Phạm Văn Cũ" not in page
