@@ -137,7 +137,9 @@ def test_recorded_actions_land_in_the_schools_log(app, client, auth, people):
     auth.login("gv.hoa")
     path = f"/giao-vien/lop/{people['klass']}/hoc-sinh/{people['hs.binh']}/cap-lai-mat-khau"
     token = csrf_token(client, path)
-    assert client.post(path, data={"csrf_token": token, "confirmed": "1"}).status_code == 200
+    slips = client.post(path, data={"csrf_token": token, "confirmed": "1"})
+    assert slips.status_code == 200
+    assert "/du-lieu-ca-nhan</span>" in slips.get_data(as_text=True)  # the slips point to the notice
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == AuditAction.PASSWORD_RESET))
         assert (event.actor_id, event.target_user_id, event.school_id) == (
