@@ -23,6 +23,7 @@ def routes(people, attempt_id):
         ("GET", f"/giao-vien/lop/{c}/nhap-danh-sach"),
         ("POST", f"/giao-vien/lop/{c}/nhap-danh-sach"),
         ("GET", f"/giao-vien/lop/{c}/nhap-danh-sach/abc123"),
+        ("POST", f"/giao-vien/lop/{c}/nhap-danh-sach/abc123/huy"),
         ("POST", f"/giao-vien/lop/{c}/hoc-sinh/{s}/cap-lai-mat-khau"),
         ("POST", f"/giao-vien/lop/{c}/cap-lai-mat-khau"),
         ("GET", f"/giao-vien/lop/{c}/hoc-sinh/{s}/cap-lai-mat-khau"),
@@ -52,6 +53,8 @@ def test_every_teacher_route_is_covered_here(app, people):
         "teach.export",
         "teach.import_roster",
         "teach.preview_import",
+        "teach.cancel_import",
+        "teach.import_done",  # not per class: only the job's owner (tests/test_jobs.py)
         "teach.reset_password",
         "teach.reset_class_passwords",
         "teach.reprint_slips",
