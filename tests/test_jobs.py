@@ -142,6 +142,12 @@ def test_an_import_waits_on_the_queue_then_the_consumer_runs_it(app, client, aut
     assert "Phiếu đăng nhập chỉ hiện một lần" in again and "Mật khẩu</dt>" not in again
     # The parsed list is gone too.
     assert list((instance / "imports").glob("*.json")) == []
+    # Nobody else reaches the job's pages: a colleague gets 404, a student 403.
+    for username, status in (("gv.7a2", 404), ("bgh.a", 404), ("hs.an", 403)):
+        other = app.test_client()
+        Auth(other).login(username)
+        assert other.get(f"/giao-vien/nhap-danh-sach/xong/{job_id}").status_code == status, username
+        assert other.get(f"/cong-viec/{job_id}").status_code == 404, username
 
 
 def test_progress_is_saved_while_the_work_runs(app, client, auth, people, instance, consumer, monkeypatch):
