@@ -30,7 +30,8 @@ def _connection():
             import psycopg
 
             _conn = psycopg.connect(_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
-        _conn.execute("CREATE TABLE IF NOT EXISTS bench_row (id INTEGER PRIMARY KEY, at REAL, note TEXT)")
+        key = "INTEGER PRIMARY KEY" if _URL.startswith("sqlite") else "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        _conn.execute(f"CREATE TABLE IF NOT EXISTS bench_row (id {key}, at REAL, note TEXT)")
     return _conn
 
 

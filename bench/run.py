@@ -543,6 +543,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="journey over 60 s instead of 5 min; fewer submitters")
     parser.add_argument("--students", type=int, default=int(os.environ.get("BENCH_STUDENTS", "300000")))
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only (to rerun one engine)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         log("wrk is missing: installing Debian's wrk")
@@ -553,7 +554,7 @@ def main() -> None:
         subprocess.run([str(BENCH_BIN / "pip"), "install", "-q", "-r", str(BENCH / "requirements.txt")], check=True)
     TMP.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    engines = [("SQLite", *sqlite_database(args.students), f"sqlite:///{TMP}/ref.sqlite")]
+    engines = [] if args.no_sqlite else [("SQLite", *sqlite_database(args.students), f"sqlite:///{TMP}/ref.sqlite")]
     pg = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
     if pg and not args.no_postgres:
         url, build = pg_database(pg, args.students)
