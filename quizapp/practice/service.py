@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Enrollment, PracticeMistake, PracticeRun, PracticeTask, User
@@ -64,6 +65,7 @@ def tasks_for(user: User, grade: int | None) -> list[PracticeTask]:
         select(PracticeTask)
         .outerjoin(Lesson, Lesson.id == PracticeTask.lesson_id)
         .where(PracticeTask.active)
+        .options(selectinload(PracticeTask.lesson))
         .order_by(Lesson.position, PracticeTask.key)
     ).all()
     return [t for t in tasks if grade is None or grade in (t.grades or [])]
