@@ -31,7 +31,11 @@ def _connection():
 
             _conn = psycopg.connect(_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
         key = "INTEGER PRIMARY KEY" if _URL.startswith("sqlite") else "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
-        _conn.execute(f"CREATE TABLE IF NOT EXISTS bench_row (id {key}, at REAL, note TEXT)")
+        try:
+            _conn.execute(f"CREATE TABLE IF NOT EXISTS bench_row (id {key}, at REAL, note TEXT)")
+        except Exception:  # PostgreSQL: another worker created it at the same instant (IF NOT EXISTS races)
+            if _URL.startswith("sqlite"):
+                raise
     return _conn
 
 
