@@ -32,6 +32,8 @@ def routes(people, attempt_id):
         ("GET", f"/giao-vien/lop/{c}/nguoi-than"),
         ("POST", f"/giao-vien/lop/{c}/nguoi-than/1/xac-nhan"),
         ("POST", f"/giao-vien/lop/{c}/nguoi-than/1/khong-xac-nhan"),
+        ("GET", f"/giao-vien/lop/{c}/thuc-hanh"),
+        ("GET", f"/giao-vien/lop/{c}/thuc-hanh/abc123"),  # no such task: the class check still comes first
     ]
 
 
@@ -58,6 +60,8 @@ def test_every_teacher_route_is_covered_here(app, people):
         "teach.reset_password",
         "teach.reset_class_passwords",
         "teach.reprint_slips",
+        "teach.practice_overview",
+        "teach.practice_funnel",
         "teach.outreach",
         "teach.confirm_outreach",
         "teach.reject_outreach",
