@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -104,24 +104,56 @@ def statuses_for(user: User, tasks: list[PracticeTask]) -> list[TaskStatus]:
     return result
 
 
-def unfinished_required(user: User, lesson_ids: list[int]) -> Counter:
-    """lesson id -> how many of its required practice tasks the learner has not finished yet (one query)."""
+def unfinished_required(user: User, lesson_ids: list[int], grade: int | None = None) -> Counter:
+    """lesson id -> how many of its required practice tasks the learner has not finished yet (one query).
+
+    A task counts only for the grades it lists (a grade-8 task inside a lesson both grades learn is not asked
+    of a grade-7 student); `grade=None` (staff) counts every task. `grades` is a JSON list, filtered here in
+    Python so SQLite and PostgreSQL behave the same.
+    """
     if not lesson_ids:
         return Counter()
     finished = select(PracticeRun.id).where(
         PracticeRun.task_id == PracticeTask.id, PracticeRun.user_id == user.id, PracticeRun.finished_at.is_not(None)
     )
     rows = db.session.execute(
-        select(PracticeTask.lesson_id, func.count(PracticeTask.id))
-        .where(
+        select(PracticeTask.lesson_id, PracticeTask.grades).where(
             PracticeTask.active,
             PracticeTask.required,
             PracticeTask.lesson_id.in_(lesson_ids),
             ~finished.exists(),
         )
-        .group_by(PracticeTask.lesson_id)
     )
-    return Counter(dict(rows.all()))
+    return Counter(lesson_id for lesson_id, grades in rows if grade is None or grade in (grades or []))
+
+
+def unfinished_required_by_student(student_ids, lesson_ids: list[int], grade: int | None) -> Counter:
+    """(student id, lesson id) -> required practice tasks not finished yet, for many students in one query.
+
+    `student_ids` may be a list or a subquery (e.g. a class's enrolments). Same grade rule as above.
+    """
+    if not lesson_ids:
+        return Counter()
+    finished = select(PracticeRun.id).where(
+        PracticeRun.task_id == PracticeTask.id,
+        PracticeRun.user_id == User.id,
+        PracticeRun.finished_at.is_not(None),
+    )
+    rows = db.session.execute(
+        select(User.id, PracticeTask.lesson_id, PracticeTask.grades)
+        .select_from(User)
+        .join(PracticeTask, true())
+        .where(
+            User.id.in_(student_ids),
+            PracticeTask.active,
+            PracticeTask.required,
+            PracticeTask.lesson_id.in_(lesson_ids),
+            ~finished.exists(),
+        )
+    )
+    return Counter(
+        (user_id, lesson_id) for user_id, lesson_id, grades in rows if grade is None or grade in (grades or [])
+    )
 
 
 # --- the step engine ------------------------------------------------------------------------------
@@ -287,7 +319,7 @@ def funnel(class_id: int, task: PracticeTask, students: int) -> Funnel:
     for step, action, count in wrong_rows:
         by_step.setdefault(step, Counter())[action] = count
     steps = []
-    for step_id in _route_ids(task):
+    for step_id in route_ids(task):
         counts = by_step.get(step_id, Counter())
         top = max(counts.items(), key=lambda kv: (kv[1], kv[0])) if counts else None
         steps.append(
@@ -304,7 +336,8 @@ def funnel(class_id: int, task: PracticeTask, students: int) -> Funnel:
     )
 
 
-def _route_ids(task: PracticeTask) -> list[str]:
+def route_ids(task: PracticeTask) -> list[str]:
+    """The right way through the task: its screen ids from the start to the end."""
     ids, step, seen = [], task.start, set()
     while step in task.screens and step not in seen:
         seen.add(step)

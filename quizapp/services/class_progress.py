@@ -22,6 +22,7 @@ from ..models import (
     SchoolClass,
     User,
 )
+from ..practice.service import unfinished_required_by_student
 from .progress import programme_lessons
 from .targets import TargetView, effective_target
 from .vietnamese import name_sort_key
@@ -40,10 +41,11 @@ class ModuleCell:
     best_score: int | None = None
     passed: bool = False
     has_quiz: bool = True
+    practice_left: int = 0  # required practice tasks of the lesson not finished yet
 
     @property
     def done(self) -> bool:
-        return self.read and (self.passed or not self.has_quiz)
+        return self.read and (self.passed or not self.has_quiz) and not self.practice_left
 
     @property
     def started(self) -> bool:
@@ -139,12 +141,13 @@ def class_report(school_class: SchoolClass) -> ClassReport:
         .group_by(Attempt.user_id, Attempt.quiz_id)
     ).all()
     attempts = {(r[0], r[1]): r[2:] for r in attempt_rows}
+    practice_left = unfinished_required_by_student(member_ids, [lesson.id for lesson in lessons], school_class.grade)
     certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(member_ids))))
     rows = []
     for student in students:
         cells, last = [], None
         for lesson in lessons:
-            cell = ModuleCell(has_quiz=lesson.quiz is not None)
+            cell = ModuleCell(has_quiz=lesson.quiz is not None, practice_left=practice_left[(student.id, lesson.id)])
             read = progress.get((student.id, lesson.id))
             if read:
                 cell.opened, cell.read = True, read.finished_at is not None

@@ -296,6 +296,7 @@ def simulate_progress(students: list[User], grade: int, plans: list[int | None],
 
     rng = random.Random(seed)
     lessons = programme_lessons(grade)
+    practice = _required_practice(grade)
     # plans[i]: how many modules student i passes; None = all of them, -1 = stuck on the first quiz.
     for student, plan in zip(students, plans, strict=False):
         if plan is None:
@@ -306,6 +307,10 @@ def simulate_progress(students: list[User], grade: int, plans: list[int | None],
             if plan != -1 and number >= plan:
                 break
             record_lesson_read(student, lesson)
+            if plan != -1:
+                # A module is done only with its required practice finished (docs/practice.md).
+                for task in practice.get(lesson.id, []):
+                    _walk_practice(student, task)
             if lesson.quiz is None:
                 continue
             tries = [False, False] if plan == -1 else ([False, True] if number % 3 == 1 else [True])
@@ -317,6 +322,33 @@ def simulate_progress(students: list[User], grade: int, plans: list[int | None],
             if plan == -1:
                 break
         award_if_complete(student)
+
+
+def _required_practice(grade: int) -> dict[int, list]:
+    """lesson id -> the required, active practice tasks of that grade."""
+    from ..models import PracticeTask
+
+    tasks = db.session.scalars(select(PracticeTask).where(PracticeTask.active, PracticeTask.required)).all()
+    by_lesson: dict[int, list] = {}
+    for task in tasks:
+        if task.lesson_id is not None and grade in (task.grades or []):
+            by_lesson.setdefault(task.lesson_id, []).append(task)
+    return by_lesson
+
+
+def _walk_practice(student: User, task) -> None:
+    """Finish one practice task the right way through the step engine, as a student posting each step."""
+    from ..practice.service import current_screen, start_run, take_step
+
+    run = start_run(student, task)
+    card = {c["key"]: c["value"] for c in task.card}
+    for _ in range(len(task.screens) + 1):
+        if run.finished_at is not None:
+            return
+        screen = current_screen(run, task)
+        index = next(i for i, a in enumerate(screen["actions"]) if a["target"] and not a["wrong"])
+        form = {f"o-{f['key']}": card.get(f["key"], "") for f in screen["fields"]}
+        take_step(run, task, run.current, str(index), form)
 
 
 def _answer(question, right: bool) -> list[int]:

@@ -34,6 +34,8 @@ from ..models import (
     Enrollment,
     FamilyOutreach,
     LessonProgress,
+    PracticeRun,
+    PracticeTask,
     Question,
     QuestionVersion,
     School,
@@ -42,6 +44,7 @@ from ..models import (
     Unit,
     User,
 )
+from ..practice.service import route_ids
 from .certificates import CODE_ALPHABET, CODE_LENGTH
 from .demo import DEMO_PASSWORD_STAFF, DEMO_PASSWORD_STUDENT, FAMILY_NAMES, GIVEN_NAMES, MIDDLE_NAMES, school_year
 from .outreach import SERVICES
@@ -171,6 +174,21 @@ TABLES: list[tuple[str, list[str]]] = [
     ),
     ("attempt_question", ["id", "attempt_id", "position", "version_id", "choice_order", "response", "is_correct"]),
     (
+        "practice_run",
+        [
+            "id",
+            "task_id",
+            "user_id",
+            "content_hash",
+            "current",
+            "reached",
+            "steps",
+            "mistakes",
+            "started_at",
+            "finished_at",
+        ],
+    ),  # fmt: skip
+    (
         "certificate",
         ["id", "user_id", "code", "school_year_id", "full_name", "school_name", "year_name", "issued_at"],
     ),
@@ -200,6 +218,7 @@ _ID_TABLES = {
     "lesson_progress": LessonProgress,
     "attempt": Attempt,
     "attempt_question": AttemptQuestion,
+    "practice_run": PracticeRun,
     "certificate": Certificate,
     "family_outreach": FamilyOutreach,
 }
@@ -278,13 +297,19 @@ class _Module:
     pass_percent: int = 80
     draw: int = 0
     pool: list[_Version] = field(default_factory=list)
+    # Required practice of the lesson for this grade: (task id, content hash, the right way's step ids).
+    practice: list[tuple[int, str, list[str]]] = field(default_factory=list)
 
 
 def _load_modules(grade: int, rng: random.Random) -> list[_Module]:
     modules = []
+    practice: dict[int, list[tuple[int, str, list[str]]]] = {}
+    for task in db.session.scalars(select(PracticeTask).where(PracticeTask.active, PracticeTask.required)):
+        if task.lesson_id is not None and grade in (task.grades or []):
+            practice.setdefault(task.lesson_id, []).append((task.id, task.content_hash, route_ids(task)))
     for lesson in programme_lessons(grade):
         quiz = lesson.quiz
-        module = _Module(lesson.id, quiz.id if quiz else None)
+        module = _Module(lesson.id, quiz.id if quiz else None, practice=practice.get(lesson.id, []))
         if quiz is not None:
             versions = db.session.execute(
                 select(QuestionVersion.id, QuestionVersion.kind)
@@ -527,6 +552,13 @@ class _City:
                     moment = self._attempt(rng, user, module, moment, passed)
                 if current and rng.random() < 0.3:
                     moment = self._attempt(rng, user, module, moment, None)
+            if not current:
+                # A module counts as done only with its required practice finished (docs/practice.md).
+                for task_id, content_hash, route in module.practice:
+                    began = _stamp(moment)
+                    moment += timedelta(seconds=rng.randint(180, 600))
+                    add("practice_run", (take("practice_run"), task_id, user, content_hash, route[-1],
+                                         json.dumps(route), len(route) - 1, 0, began, _stamp(moment)))  # fmt: skip
             moment += timedelta(hours=rng.randint(2, 40))
         if passes < len(modules):
             return None

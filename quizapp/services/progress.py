@@ -104,7 +104,8 @@ def programme_lessons(grade: int | None) -> list[Lesson]:
 
 def programme_for(user: User) -> Programme:
     """The learner's programme with progress, in a fixed number of queries."""
-    lessons = programme_lessons(learner_grade(user))
+    grade = learner_grade(user)
+    lessons = programme_lessons(grade)
     progress = {
         p.lesson_id: p for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user.id))
     }
@@ -124,7 +125,7 @@ def programme_for(user: User) -> Programme:
             .group_by(Attempt.quiz_id)
         )
         stats = {row[0]: row[1:] for row in rows}
-    practice_left = unfinished_required(user, [lesson.id for lesson in lessons])
+    practice_left = unfinished_required(user, [lesson.id for lesson in lessons], grade)
     modules = []
     for lesson in lessons:
         status = ModuleStatus(lesson, practice_left=practice_left[lesson.id])
