@@ -90,6 +90,18 @@ def release_write_lock() -> None:
     write_intent.set(_request_writes.get())
 
 
+def begin_writing() -> None:
+    """From here on this request writes: end its read transaction so that the next one takes the write lock.
+
+    For GET views that write only sometimes (a lesson opened for the first time in a while): the common
+    case stays a plain read that never waits for, nor blocks, another worker's write.
+    """
+    from .extensions import db
+
+    db.session.commit()  # nothing pending: ends the deferred read transaction
+    write_intent.set(True)
+
+
 def refresh_statistics(connection) -> None:
     """Give the query planner current table statistics after a bulk change (demo build, import, content sync).
 

@@ -108,3 +108,23 @@ def give_attempts(app, user_ids: list[int], quiz_key: str, right: bool = True) -
             questions = shown_questions(attempt)
             submit(attempt, questions, {q.item.position: _answer(q, right) for q in questions})
         db.session.commit()
+
+
+@contextmanager
+def count_writes(app):
+    """Count the INSERT/UPDATE/DELETE statements the app runs inside the block."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    counter = {"n": 0}
+
+    def before(_conn, _cursor, statement, *_args, **_kwargs):
+        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            counter["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before)

@@ -195,3 +195,29 @@ def test_result_of_open_attempt_redirects_to_the_quiz(app, client, auth, people)
     auth.login("hs.an")
     attempt_id = start_quiz(client, "tai-khoan")
     assert client.get(f"/ket-qua/{attempt_id}").headers["Location"].endswith(f"/lam-bai/{attempt_id}")
+
+
+def test_reloading_a_lesson_reads_without_writing_and_a_later_visit_is_recorded(app, client, auth, people):
+    from datetime import timedelta
+
+    from quizapp.services.progress import REOPEN_WINDOW
+
+    from .helpers import count_writes
+
+    auth.login("hs.an")
+    with count_writes(app) as writes:
+        assert client.get("/bai-hoc/tai-khoan").status_code == 200
+    assert writes["n"] >= 1, "the first opening is recorded"
+    with count_writes(app) as writes:
+        assert client.get("/bai-hoc/tai-khoan").status_code == 200
+    assert writes["n"] == 0, "a reload within the reading session writes nothing"
+
+    with app.app_context():
+        progress = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == people["hs.an"]))
+        earlier = progress.last_opened_at - REOPEN_WINDOW - timedelta(minutes=1)
+        progress.last_opened_at = earlier
+        db.session.commit()
+    client.get("/bai-hoc/tai-khoan")
+    with app.app_context():
+        progress = db.session.scalar(select(LessonProgress).where(LessonProgress.user_id == people["hs.an"]))
+        assert progress.last_opened_at > earlier, "coming back after the session ended starts a new one"

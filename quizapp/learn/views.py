@@ -9,15 +9,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.forms import ConfirmForm
-from ..database import writes_on_get
+from ..database import begin_writing
 from ..extensions import db
 from ..models import Attempt, AttemptStatus, Page
-from ..permissions import get_lesson_or_404, get_own_attempt_or_404, get_quiz_or_404
+from ..scope import lesson_or_404, own_attempt_or_404, own_family_entry_or_404, quiz_or_404
 from ..services import attempts as attempt_service
 from ..services import outreach as outreach_service
 from ..services.certificates import award_if_complete, certificate_of, format_code
 from ..services.guides import family_guide
-from ..services.progress import programme_for, record_lesson_opened, record_lesson_read
+from ..services.progress import (
+    lesson_progress,
+    opening_needs_recording,
+    programme_for,
+    record_lesson_opened,
+    record_lesson_read,
+)
 from ..services.slips import public_site_url
 from ..services.verification import verification_qr, verification_url
 from .forms import OutreachForm
@@ -34,18 +40,20 @@ def home():
 
 @bp.route("/bai-hoc/<key>")
 @login_required
-@writes_on_get
 def lesson(key: str):
-    lesson = get_lesson_or_404(key)
-    progress = record_lesson_opened(current_user, lesson)
-    db.session.commit()
+    lesson = lesson_or_404(key)
+    progress = lesson_progress(current_user, lesson)
+    if opening_needs_recording(progress):
+        begin_writing()
+        progress = record_lesson_opened(current_user, lesson)
+        db.session.commit()
     return render_template("learn/lesson.html", lesson=lesson, progress=progress, form=ConfirmForm())
 
 
 @bp.route("/bai-hoc/<key>/da-doc", methods=["POST"])
 @login_required
 def lesson_read(key: str):
-    lesson = get_lesson_or_404(key)
+    lesson = lesson_or_404(key)
     if ConfirmForm().validate_on_submit():
         record_lesson_read(current_user, lesson)
         award_if_complete(current_user)
@@ -58,7 +66,7 @@ def lesson_read(key: str):
 @bp.route("/bai-kiem-tra/<key>")
 @login_required
 def quiz(key: str):
-    quiz = get_quiz_or_404(key)
+    quiz = quiz_or_404(key)
     past = db.session.scalars(
         select(Attempt)
         .where(Attempt.user_id == current_user.id, Attempt.quiz_id == quiz.id)
@@ -74,7 +82,7 @@ def quiz(key: str):
 @bp.route("/bai-kiem-tra/<key>/bat-dau", methods=["POST"])
 @login_required
 def start_quiz(key: str):
-    quiz = get_quiz_or_404(key)
+    quiz = quiz_or_404(key)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     attempt = attempt_service.start_or_resume(current_user, quiz)
@@ -85,7 +93,7 @@ def start_quiz(key: str):
 @bp.route("/lam-bai/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if attempt.is_submitted:
         if request.method == "POST":
             flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
@@ -126,7 +134,7 @@ def _answered(question, responses) -> bool:
 @bp.route("/ket-qua/<int:attempt_id>")
 @login_required
 def result(attempt_id: int):
-    attempt = get_own_attempt_or_404(attempt_id)
+    attempt = own_attempt_or_404(attempt_id)
     if not attempt.is_submitted:
         return redirect(url_for("learn.attempt", attempt_id=attempt.id))
     questions = attempt_service.shown_questions(attempt)
@@ -212,9 +220,7 @@ def family():
 @bp.route("/nguoi-than/<int:entry_id>/xoa", methods=["POST"])
 @login_required
 def delete_family_entry(entry_id: int):
-    entry = outreach_service.get_own_entry(current_user, entry_id)
-    if entry is None:
-        abort(404)
+    entry = own_family_entry_or_404(entry_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if outreach_service.delete_pending(entry):
@@ -229,5 +235,5 @@ def delete_family_entry(entry_id: int):
 @login_required
 def family_guide_page(key: str):
     """A one-page handout for the family: the lesson's family box and key points, nothing of the quiz."""
-    lesson = get_lesson_or_404(key)
+    lesson = lesson_or_404(key)
     return render_template("learn/family_guide.html", guide=family_guide(lesson))

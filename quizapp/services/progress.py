@@ -155,6 +155,22 @@ def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
     return progress
 
 
+# Reopening a lesson within this window (a reload, the back button) is the same reading session:
+# the page is then served as a pure read, without a write or SQLite's write lock.
+REOPEN_WINDOW = timedelta(minutes=10)
+
+
+def lesson_progress(user: User, lesson: Lesson) -> LessonProgress | None:
+    return db.session.scalar(
+        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    )
+
+
+def opening_needs_recording(progress: LessonProgress | None) -> bool:
+    """Whether opening the lesson now must be written: a first open, or one after the reading session ended."""
+    return progress is None or progress.last_opened_at is None or utcnow() - progress.last_opened_at > REOPEN_WINDOW
+
+
 def record_lesson_opened(user: User, lesson: Lesson) -> LessonProgress:
     progress = _progress_row(user, lesson)
     progress.last_opened_at = utcnow()
