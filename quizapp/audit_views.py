@@ -7,12 +7,12 @@ scope is the admin's own school or unit, never a parameter: there is nothing to 
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_login import current_user
 
 from .extensions import db
 from .models import School, Unit
 from .office.views import bp as office_bp
 from .school.views import bp as school_bp
+from .scope import current_scope
 from .services.audit import describe, office_log, school_log
 
 
@@ -22,7 +22,7 @@ def _page_number() -> int:
 
 @school_bp.route("/nhat-ky")
 def school_audit_log():
-    school = db.session.get(School, current_user.school_id)
+    school = db.session.get(School, current_scope().own_school_id)
     return render_template(
         "audit/log.html",
         log=school_log(school.id, _page_number()),
@@ -35,12 +35,13 @@ def school_audit_log():
 
 @office_bp.route("/nhat-ky")
 def office_audit_log():
-    unit = db.session.get(Unit, current_user.unit_id)
+    scope = current_scope()
+    unit = db.session.get(Unit, scope.own_unit_id)
     return render_template(
         "audit/log.html",
         log=office_log(unit.id, _page_number()),
         owner=unit.name,
         intro="Những việc do cán bộ của đơn vị thực hiện.",
-        show_student_names=unit.may_see_student_names,
+        show_student_names=scope.names_beyond_school,
         describe=describe,
     )

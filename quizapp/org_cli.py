@@ -31,6 +31,7 @@ from .services.org import (
     start_new_year,
     unit_by_code,
 )
+from .services.scope import Scope
 
 org_cli = AppGroup("org", help="Đơn vị quản lý, trường, tài khoản cán bộ, chỉ tiêu và năm học mới.")
 
@@ -70,7 +71,7 @@ def add_unit(code: str, name: str, parent_code: str | None) -> None:
     """Add a managing unit, e.g. a ward under the provincial department."""
     parent = _unit(parent_code) if parent_code else None
     try:
-        unit = create_unit(code, name, parent)
+        unit = create_unit(code, name, parent, scope=Scope.system())
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
@@ -85,7 +86,7 @@ def add_school(code: str, name: str, unit_code: str) -> None:
     """Add a school under a managing unit."""
     unit = _unit(unit_code)
     try:
-        school = create_school(code, name, unit)
+        school = create_school(code, name, unit, scope=Scope.system())
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
@@ -102,7 +103,9 @@ def add_user(full_name: str, role: str, school_code: str | None, unit_code: str 
     """Create a staff account and print its first password, once."""
     school, unit = _one_place(school_code, unit_code)
     try:
-        user, password = create_staff(full_name, role, school=school, unit=unit, username=username)
+        user, password = create_staff(
+            full_name, role, school=school, unit=unit, username=username, scope=Scope.system()
+        )
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
@@ -160,6 +163,7 @@ def set_target_command(
             percent=percent,
             deadline=deadline,
             include_staff=not no_staff,
+            scope=Scope.system(),
         )
     except OrgError as error:
         _fail(str(error))
@@ -183,7 +187,7 @@ def new_year(school_code: str, from_name: str, to_name: str) -> None:
     if from_year is None:
         _fail(f"Không có năm học {from_name}.")
     try:
-        report = start_new_year(school, from_year, get_or_create_year(to_name))
+        report = start_new_year(school, from_year, get_or_create_year(to_name), scope=Scope.system())
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
@@ -233,7 +237,7 @@ def assign_teacher_command(username: str, school_code: str, class_name: str, yea
     school_class = _class_of(school_code, class_name, year_name)
     try:
         teacher = find_user(username)
-        added = assign_teacher(teacher, school_class)
+        added = assign_teacher(teacher, school_class, scope=Scope.system())
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
@@ -241,7 +245,9 @@ def assign_teacher_command(username: str, school_code: str, class_name: str, yea
         click.echo(f"Đã phân công {teacher.full_name} ({teacher.username}) theo dõi lớp {school_class.name}.")
     else:
         click.echo(f"{teacher.full_name} ({teacher.username}) đã được phân công lớp {school_class.name} từ trước.")
-    click.echo(f"Giáo viên của lớp {school_class.name}: " + ", ".join(t.full_name for t in class_teachers(school_class)))
+    click.echo(
+        f"Giáo viên của lớp {school_class.name}: " + ", ".join(t.full_name for t in class_teachers(school_class))
+    )
 
 
 @org_cli.command("unassign-teacher")
@@ -251,14 +257,16 @@ def unassign_teacher_command(username: str, school_code: str, class_name: str, y
     school_class = _class_of(school_code, class_name, year_name)
     try:
         teacher = find_user(username)
-        removed = unassign_teacher(teacher, school_class)
+        removed = unassign_teacher(teacher, school_class, scope=Scope.system())
     except OrgError as error:
         _fail(str(error))
     db.session.commit()
     if removed:
         click.echo(f"Đã bỏ phân công {teacher.full_name} ({teacher.username}) ở lớp {school_class.name}.")
     else:
-        click.echo(f"{teacher.full_name} ({teacher.username}) không được phân công lớp {school_class.name}: không đổi gì.")
+        click.echo(
+            f"{teacher.full_name} ({teacher.username}) không được phân công lớp {school_class.name}: không đổi gì."
+        )
 
 
 @org_cli.command("student-names")

@@ -1,7 +1,8 @@
 """The web side of official reports, shared by the school (/truong) and office (/don-vi) blueprints.
 
-Each blueprint adds thin routes that build an `Issuer` from the logged-in admin (their own school or their
-own unit, never an id from the URL) and call the functions here. A report of anyone else answers 404.
+Each blueprint adds thin routes that build an `Issuer` from the logged-in admin's scope (their own school or
+their own unit, never an id from the URL) and call the functions here. A report of anyone else answers 404
+(`report_or_404` in quizapp/scope.py decides).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from wtforms.validators import DataRequired, Length, Regexp
 from .downloads import send_download
 from .extensions import db
 from .forms import Form
-from .models import IssuedReport, School, SchoolYear, Unit
+from .models import School, SchoolYear, Unit
 from .models._base import utcnow
+from .scope import current_scope, report_or_404
 from .services import reports as service
 from .services.progress import current_year
 
@@ -60,26 +62,13 @@ class Issuer:
     def scope(self) -> dict:
         return {"school": self.school, "unit": self.unit}
 
-    def owns(self, report: IssuedReport) -> bool:
-        if self.school is not None:
-            return report.school_id == self.school.id
-        return report.unit_id == self.unit.id
-
 
 def school_issuer() -> Issuer:
-    return Issuer("school", school=db.session.get(School, current_user.school_id))
+    return Issuer("school", school=db.session.get(School, current_scope().own_school_id))
 
 
 def unit_issuer() -> Issuer:
-    return Issuer("office", unit=db.session.get(Unit, current_user.unit_id))
-
-
-def get_report_or_404(issuer: Issuer, report_id: int) -> IssuedReport:
-    """A report of the admin's own school or unit; anyone else's answers 404 (its existence stays hidden)."""
-    report = db.session.get(IssuedReport, report_id)
-    if report is None or not issuer.owns(report):
-        abort(404)
-    return report
+    return Issuer("office", unit=db.session.get(Unit, current_scope().own_unit_id))
 
 
 def _helpers() -> dict:
@@ -136,7 +125,7 @@ def _issue(issuer: Issuer, year: SchoolYear, form: ReportForm):
     report = service.recent_repeat(current_user, year, texts, **issuer.scope)
     if report is None:
         try:
-            report = service.issue_report(current_user, year, **issuer.scope, **texts)
+            report = service.issue_report(current_scope(), year, **issuer.scope, **texts)
         except service.ReportError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -148,7 +137,7 @@ def _issue(issuer: Issuer, year: SchoolYear, form: ReportForm):
 
 def show(issuer: Issuer, report_id: int):
     """The issued report as sent (frozen figures), with today's figures beside it on screen only."""
-    report = get_report_or_404(issuer, report_id)
+    report = report_or_404(report_id)
     year = db.session.get(SchoolYear, report.school_year_id)
     today = service.figures_now(year, **issuer.scope)
     texts = {key: getattr(report, key) for key in service.TEXT_FIELDS}
@@ -165,7 +154,7 @@ def show(issuer: Issuer, report_id: int):
 
 
 def pdf(issuer: Issuer, report_id: int) -> Response:
-    report = get_report_or_404(issuer, report_id)
+    report = report_or_404(report_id)
     figures = report.figures
     data = service.render_pdf(report, figures["name"], figures.get("parent", ""))
     year = figures.get("year", "")

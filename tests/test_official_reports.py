@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from quizapp.extensions import db
 from quizapp.models import Certificate, IssuedReport, Role, School, SchoolClass, SchoolYear, Target, Unit, User
+from quizapp.scope import Scope
 from quizapp.services import reports as service
 from quizapp.services.coverage import school_coverage, unit_coverage
 
@@ -112,7 +113,7 @@ def issue(app, username: str, year_name: str = YEAR, **scope_ids) -> int:
             scope["school"] = db.session.get(School, scope_ids["school"])
         if "unit" in scope_ids:
             scope["unit"] = db.session.get(Unit, scope_ids["unit"])
-        report = service.issue_report(actor, year, **scope, **texts())
+        report = service.issue_report(Scope.of(actor), year, **scope, **texts())
         db.session.commit()
         return report.number
 
@@ -228,7 +229,7 @@ def test_nobody_issues_for_someone_elses_school_or_unit(app, org):
         ):
             actor = db.session.scalar(select(User).where(User.username == username))
             with pytest.raises(service.ReportError):
-                service.issue_report(actor, year, **scope, **texts())
+                service.issue_report(Scope.of(actor), year, **scope, **texts())
         assert db.session.scalar(select(func.count(IssuedReport.id))) == 0
 
 
@@ -386,8 +387,8 @@ def issued(app, org):
         ward_admin = db.session.scalar(select(User).where(User.username == "px.tx"))
         school = db.session.get(School, org["school"])
         ward = db.session.get(Unit, org["ward"])
-        school_report = service.issue_report(admin, year, school=school, **texts())
-        unit_report = service.issue_report(ward_admin, year, unit=ward, **texts(symbol="BC-PTX"))
+        school_report = service.issue_report(Scope.of(admin), year, school=school, **texts())
+        unit_report = service.issue_report(Scope.of(ward_admin), year, unit=ward, **texts(symbol="BC-PTX"))
         db.session.commit()
         return {"school": school_report.id, "unit": unit_report.id}
 
@@ -521,7 +522,7 @@ def test_simultaneous_issuing_never_repeats_a_number(app, org):
                 year = db.session.get(SchoolYear, org["year"])
                 school = db.session.get(School, org["school"])
                 for _ in range(rounds):
-                    service.issue_report(actor, year, school=school, **texts())
+                    service.issue_report(Scope.of(actor), year, school=school, **texts())
                     db.session.commit()
             except Exception as exc:  # noqa: BLE001 - collected for the assertion below
                 errors.append(exc)

@@ -22,6 +22,7 @@ from quizapp.models import (
     Unit,
     User,
 )
+from quizapp.scope import Scope
 from quizapp.services.demo import school_year, simulate_progress
 from quizapp.services.org import (
     OrgError,
@@ -38,6 +39,8 @@ from quizapp.services.org import (
 )
 
 from .conftest import YEAR, Auth, add_user, csrf_token
+
+SYSTEM = Scope.system()
 
 NEXT_YEAR = "2027-2028"
 INVALID = "Lựa chọn không hợp lệ."
@@ -87,11 +90,11 @@ def shown_account(html: str) -> tuple[str, str]:
 def test_subtree_paths_and_schools_follow_the_tree(app, org):
     with app.app_context():
         ward_tx = db.session.get(Unit, org["ward_tx"])
-        block = create_unit("TX-KHOI1", "Cụm trường 1", ward_tx)
+        block = create_unit("TX-KHOI1", "Cụm trường 1", ward_tx, scope=SYSTEM)
         assert unit_subtree_ids(org["province"]) == {org["province"], org["ward_tx"], org["ward_hd"], block.id}
         assert unit_subtree_ids(org["ward_tx"]) == {org["ward_tx"], block.id}
         assert unit_subtree_ids(org["ward_hd"]) == {org["ward_hd"]}
-        create_school("THCS-D", "THCS D", block)
+        create_school("THCS-D", "THCS D", block, scope=SYSTEM)
         in_tx = [s.code for s in db.session.scalars(schools_in_unit(org["ward_tx"]))]
         assert sorted(in_tx) == ["THCS-A", "THCS-B", "THCS-D"]
         assert [s.code for s in db.session.scalars(schools_in_unit(org["ward_hd"]))] == ["THCS-C"]
@@ -105,20 +108,20 @@ def test_units_and_schools_refuse_duplicates_bad_codes_and_parents_outside_scope
         ward_hd = db.session.get(Unit, org["ward_hd"])
         cb_tx = db.session.scalar(select(User).where(User.username == "cb.tx"))
         with pytest.raises(OrgError, match="Mã đơn vị SO-HN đã có"):
-            create_unit(" so-hn ", "Trùng mã", province)
+            create_unit(" so-hn ", "Trùng mã", province, scope=SYSTEM)
         with pytest.raises(OrgError, match="không hợp lệ"):
-            create_unit("Phường Mới", "Mã có dấu", province)
+            create_unit("Phường Mới", "Mã có dấu", province, scope=SYSTEM)
         with pytest.raises(OrgError, match="Mã trường THCS-A đã có"):
-            create_school("thcs-a", "Trùng mã", province)
+            create_school("thcs-a", "Trùng mã", province, scope=SYSTEM)
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            create_unit("HD-2", "Của phường khác", ward_hd, actor=cb_tx)
+            create_unit("HD-2", "Của phường khác", ward_hd, scope=Scope.of(cb_tx))
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            create_school("THCS-X", "Trường X", ward_hd, actor=cb_tx)
+            create_school("THCS-X", "Trường X", ward_hd, scope=Scope.of(cb_tx))
         with pytest.raises(OrgError, match="đơn vị cấp trên"):
-            create_unit("GOC-2", "Đơn vị gốc", None, actor=cb_tx)
+            create_unit("GOC-2", "Đơn vị gốc", None, scope=Scope.of(cb_tx))
         with pytest.raises(OrgError, match="Hãy nhập tên"):
-            create_school("THCS-Y", "   ", ward_hd)
-        unit = create_unit("p-moi", "  Phường   Mới ", db.session.get(Unit, org["ward_tx"]), actor=cb_tx)
+            create_school("THCS-Y", "   ", ward_hd, scope=SYSTEM)
+        unit = create_unit("p-moi", "  Phường   Mới ", db.session.get(Unit, org["ward_tx"]), scope=Scope.of(cb_tx))
         assert (unit.code, unit.name) == ("P-MOI", "Phường Mới")
 
 
@@ -127,48 +130,48 @@ def test_classes_need_a_grade_of_lower_secondary_matching_the_name_and_a_unique_
         school = db.session.get(School, org["school"])
         year = db.session.get(SchoolYear, org["year"])
         with pytest.raises(OrgError, match="Khối 5 không hợp lệ"):
-            create_class(school, year, "5A1", 5)
+            create_class(school, year, "5A1", 5, scope=SYSTEM)
         with pytest.raises(OrgError, match="Khối 10 không hợp lệ"):
-            create_class(school, year, "10A1", 10)
+            create_class(school, year, "10A1", 10, scope=SYSTEM)
         with pytest.raises(OrgError, match="phải bắt đầu bằng số khối 7"):
-            create_class(school, year, "8A1", 7)
+            create_class(school, year, "8A1", 7, scope=SYSTEM)
         with pytest.raises(OrgError, match="đã có lớp 7A1"):
-            create_class(school, year, " 7a1 ", 7)
+            create_class(school, year, " 7a1 ", 7, scope=SYSTEM)
         other = db.session.get(School, org["school_c"])
-        assert create_class(other, year, "7A1", 7).name == "7A1"  # another school may have its own 7A1
-        assert create_class(school, year, "lớp 9a 2", 9).name == "9A2"
+        assert create_class(other, year, "7A1", 7, scope=SYSTEM).name == "7A1"  # another school may have its own 7A1
+        assert create_class(school, year, "lớp 9a 2", 9, scope=SYSTEM).name == "9A2"
         bgh_b = db.session.scalar(select(User).where(User.username == "bgh.b"))
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            create_class(school, year, "6A1", 6, actor=bgh_b)
+            create_class(school, year, "6A1", 6, scope=Scope.of(bgh_b))
 
 
 def test_staff_accounts_get_a_readable_login_and_a_password_to_change(app, org):
     with app.app_context():
         school = db.session.get(School, org["school"])
-        user, password = create_staff("Nguyễn Thị Hoa", Role.TEACHER, school=school)
+        user, password = create_staff("Nguyễn Thị Hoa", Role.TEACHER, school=school, scope=SYSTEM)
         assert user.username == "hoa.nt" and user.check_password(password) and user.must_change_password
         assert user.password_hash != password
-        second, _ = create_staff("Nguyễn Thị Hoa", Role.TEACHER, school=school)
+        second, _ = create_staff("Nguyễn Thị Hoa", Role.TEACHER, school=school, scope=SYSTEM)
         assert second.username == "hoa.nt2"
         ward = db.session.get(Unit, org["ward_hd"])
-        chosen, _ = create_staff("Ngô Văn Phường", Role.UNIT_ADMIN, unit=ward, username=" CB.Phuong ")
+        chosen, _ = create_staff("Ngô Văn Phường", Role.UNIT_ADMIN, unit=ward, username=" CB.Phuong ", scope=SYSTEM)
         assert chosen.username == "cb.phuong" and chosen.unit_id == ward.id and chosen.school_id is None
         with pytest.raises(OrgError, match="đã có người dùng"):
-            create_staff("Ai Đó", Role.TEACHER, school=school, username="GV.HOA")
+            create_staff("Ai Đó", Role.TEACHER, school=school, username="GV.HOA", scope=SYSTEM)
         for bad in ("ab", "có dấu", "a b c", "-dau-gach", "x" * 61):
             with pytest.raises(OrgError, match="không hợp lệ"):
-                create_staff("Ai Đó", Role.TEACHER, school=school, username=bad)
+                create_staff("Ai Đó", Role.TEACHER, school=school, username=bad, scope=SYSTEM)
         with pytest.raises(OrgError, match="Vai trò không hợp lệ"):
-            create_staff("Học Sinh", Role.STUDENT, school=school)
+            create_staff("Học Sinh", Role.STUDENT, school=school, scope=SYSTEM)
         with pytest.raises(OrgError, match="cần một đơn vị"):
-            create_staff("Ai Đó", Role.UNIT_ADMIN, school=school)
+            create_staff("Ai Đó", Role.UNIT_ADMIN, school=school, scope=SYSTEM)
         with pytest.raises(OrgError, match="cần một trường"):
-            create_staff("Ai Đó", Role.SCHOOL_ADMIN, unit=ward)
+            create_staff("Ai Đó", Role.SCHOOL_ADMIN, unit=ward, scope=SYSTEM)
         bgh_a = db.session.scalar(select(User).where(User.username == "bgh.a"))
         with pytest.raises(OrgError, match="chỉ tạo được tài khoản giáo viên"):
-            create_staff("Ai Đó", Role.SCHOOL_ADMIN, school=school, actor=bgh_a)
+            create_staff("Ai Đó", Role.SCHOOL_ADMIN, school=school, scope=Scope.of(bgh_a))
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            create_staff("Ai Đó", Role.TEACHER, school=db.session.get(School, org["school_c"]), actor=bgh_a)
+            create_staff("Ai Đó", Role.TEACHER, school=db.session.get(School, org["school_c"]), scope=Scope.of(bgh_a))
 
 
 def test_targets_are_upserted_per_year_and_place(app, org):
@@ -177,15 +180,15 @@ def test_targets_are_upserted_per_year_and_place(app, org):
         school = db.session.get(School, org["school"])
         ward = db.session.get(Unit, org["ward_tx"])
         kwargs = dict(grades=[8, 7], percent=90, deadline=date(2027, 5, 15), include_staff=True)
-        first = set_target(year, school=school, **kwargs)
+        first = set_target(year, school=school, **kwargs, scope=SYSTEM)
         again = set_target(
-            year, school=school, grades=[7], percent=100, deadline=date(2027, 4, 30), include_staff=False
+            year, school=school, grades=[7], percent=100, deadline=date(2027, 4, 30), include_staff=False, scope=SYSTEM
         )
         assert first.id == again.id and count(Target) == 1
         assert (again.target_grades, again.target_percent, again.include_staff) == ("7", 100, False)
-        ward_target = set_target(year, unit=ward, **kwargs)
+        ward_target = set_target(year, unit=ward, **kwargs, scope=SYSTEM)
         assert ward_target.id != first.id and ward_target.target_grades == "7,8" and count(Target) == 2
-        set_target(school_year(NEXT_YEAR), school=school, **dict(kwargs, deadline=date(2028, 5, 15)))
+        set_target(school_year(NEXT_YEAR), school=school, **dict(kwargs, deadline=date(2028, 5, 15)), scope=SYSTEM)
         assert count(Target) == 3
         for bad, message in (
             (dict(kwargs, grades=[]), "ít nhất một khối"),
@@ -195,14 +198,14 @@ def test_targets_are_upserted_per_year_and_place(app, org):
             (dict(kwargs, deadline=date(2026, 8, 1)), "sau ngày bắt đầu năm học"),
         ):
             with pytest.raises(OrgError, match=message):
-                set_target(year, school=school, **bad)
+                set_target(year, school=school, **bad, scope=SYSTEM)
         with pytest.raises(OrgError, match="đúng một trường hoặc một đơn vị"):
-            set_target(year, school=school, unit=ward, **kwargs)
+            set_target(year, school=school, unit=ward, **kwargs, scope=SYSTEM)
         cb_hd = db.session.scalar(select(User).where(User.username == "cb.hd"))
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            set_target(year, school=school, actor=cb_hd, **kwargs)
+            set_target(year, school=school, scope=Scope.of(cb_hd), **kwargs)
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            set_target(year, unit=db.session.get(Unit, org["province"]), actor=cb_hd, **kwargs)
+            set_target(year, unit=db.session.get(Unit, org["province"]), scope=Scope.of(cb_hd), **kwargs)
 
 
 # --- Services: a new school year ---------------------------------------------------------------
@@ -257,7 +260,9 @@ def test_new_year_moves_classes_up_and_keeps_last_years_history(app, last_year):
     with app.app_context():
         before = (count(Enrollment), count(LessonProgress), count(Attempt), count(Certificate))
         school = db.session.get(School, last_year["school"])
-        report = start_new_year(school, db.session.get(SchoolYear, last_year["year"]), school_year(NEXT_YEAR))
+        report = start_new_year(
+            school, db.session.get(SchoolYear, last_year["year"]), school_year(NEXT_YEAR), scope=SYSTEM
+        )
         db.session.commit()
         assert [(c.source.name, c.target.name, c.created, c.moved) for c in report.classes] == [
             ("7A1", "8A1", True, 2),
@@ -289,13 +294,13 @@ def test_new_year_twice_changes_nothing_and_reports_who_was_already_placed(app, 
         db.session.add(placed)
         db.session.flush()
         db.session.add(Enrollment(student_id=last_year["hs.binh"], class_id=placed.id, school_year_id=new.id))
-        first = start_new_year(school, old, new)
+        first = start_new_year(school, old, new, scope=SYSTEM)
         assert [(s.student.username, s.reason) for s in first.skipped_students] == [
             ("hs.binh", f"đã có lớp 8A5 trong năm học {NEXT_YEAR}")
         ]
         db.session.commit()
         enrolments = count(Enrollment)
-        again = start_new_year(school, old, new)
+        again = start_new_year(school, old, new, scope=SYSTEM)
         db.session.commit()
         assert again.moved == 0 and not again.created_classes and count(Enrollment) == enrolments
         assert {s.student.username for s in again.skipped_students} == {"hs.an", "hs.binh", "hs.cuong"}
@@ -308,18 +313,18 @@ def test_new_year_skips_locked_accounts_odd_class_names_and_refuses_going_backwa
         old = db.session.get(SchoolYear, last_year["year"])
         db.session.get(User, last_year["hs.binh"]).is_active_account = False
         db.session.add(SchoolClass(school_id=school.id, school_year_id=old.id, grade=7, name="CLC"))
-        report = start_new_year(school, old, school_year(NEXT_YEAR))
+        report = start_new_year(school, old, school_year(NEXT_YEAR), scope=SYSTEM)
         assert [(c.name, "số khối" in reason) for c, reason in report.skipped_classes] == [("CLC", True)]
         assert [(s.student.username, s.reason) for s in report.skipped_students] == [
             ("hs.binh", "tài khoản đang bị khoá")
         ]
         with pytest.raises(OrgError, match="phải sau năm học"):
-            start_new_year(school, school_year(NEXT_YEAR), old)
+            start_new_year(school, school_year(NEXT_YEAR), old, scope=SYSTEM)
         with pytest.raises(OrgError, match="phải sau năm học"):
-            start_new_year(school, old, old)
+            start_new_year(school, old, old, scope=SYSTEM)
         bgh_b = db.session.scalar(select(User).where(User.username == "bgh.b"))
         with pytest.raises(OrgError, match="không thuộc phạm vi"):
-            start_new_year(school, old, school_year(NEXT_YEAR), actor=bgh_b)
+            start_new_year(school, old, school_year(NEXT_YEAR), scope=Scope.of(bgh_b))
 
 
 # --- Web: who may open the management pages ----------------------------------------------------

@@ -23,6 +23,7 @@ from quizapp.models import (
     SchoolYear,
     User,
 )
+from quizapp.scope import Scope
 from quizapp.services import reports as report_service
 from quizapp.services.coverage import school_coverage, verify_flags
 
@@ -66,7 +67,7 @@ def _issue(app, people) -> int:
         actor = db.session.get(User, people["admin"])
         year = db.session.get(SchoolYear, people["year"])
         report = report_service.issue_report(
-            actor,
+            Scope.of(actor),
             year,
             school=db.session.get(School, people["school"]),
             title="Kết quả",

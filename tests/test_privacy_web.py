@@ -152,6 +152,7 @@ def test_recorded_actions_land_in_the_schools_log(app, client, auth, people):
         from datetime import date
 
         from quizapp.models import FamilyOutreach, School
+        from quizapp.scope import Scope
         from quizapp.services import outreach
         from quizapp.services.org import create_staff
 
@@ -161,7 +162,8 @@ def test_recorded_actions_land_in_the_schools_log(app, client, auth, people):
         teacher = db.session.get(User, people["teacher"])
         assert outreach.review(entry, teacher, confirmed=True)
         admin = db.session.get(User, people["admin"])
-        new_user, _ = create_staff("Lê Thị Mới", Role.TEACHER, school=db.session.get(School, people["school"]), actor=admin)
+        school = db.session.get(School, people["school"])
+        new_user, _ = create_staff("Lê Thị Mới", Role.TEACHER, school=school, scope=Scope.of(admin))
         db.session.commit()
         rows = db.session.execute(
             select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.target_user_id).order_by(AuditEvent.id)

@@ -9,9 +9,9 @@ from flask import url_for
 
 from ..extensions import db
 from ..models import AuditAction, SchoolClass, User
-from ..permissions import can_manage_class
 from ..services import audit, roster_store
 from ..services.rosters import apply_import, new_credentials, plan_import
+from ..services.scope import Scope
 from .files import write_private
 from .runner import JobContext, JobFailed, job_kind
 
@@ -76,6 +76,6 @@ def roster_import(job: JobContext, class_id: int, token: str) -> None:
 def _plan(job: JobContext, class_id: int, roster):
     school_class = db.session.get(SchoolClass, class_id)
     owner = db.session.get(User, job.owner_id)
-    if school_class is None or owner is None or not can_manage_class(owner, school_class):
+    if school_class is None or owner is None or not Scope.of(owner).manages_class(school_class):
         raise JobFailed("Tài khoản này không còn quyền nhập danh sách vào lớp này. Chưa có gì được ghi.")
     return plan_import(roster, school_class.school, school_class.school_year, school_class)

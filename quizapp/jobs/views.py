@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, redirect, render_template, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from ..extensions import db
-from ..models import BackgroundJob, JobStatus
+from ..models import JobStatus
+from ..scope import job_or_404
 from .runner import KINDS, result_path
 
 REFRESH_SECONDS = 2
@@ -20,18 +20,10 @@ REFRESH_SECONDS = 2
 bp = Blueprint("jobs", __name__, url_prefix="/cong-viec", template_folder="templates")
 
 
-def get_own_job_or_404(job_id: int) -> BackgroundJob:
-    """Someone else's job answers 404, like everything out of scope."""
-    job = db.session.get(BackgroundJob, job_id)
-    if job is None or job.owner_id != current_user.id:
-        abort(404)
-    return job
-
-
 @bp.route("/<int:job_id>")
 @login_required
 def progress(job_id: int):
-    job = get_own_job_or_404(job_id)
+    job = job_or_404(job_id)
     kind = KINDS.get(job.kind)
     if job.status == JobStatus.DONE and kind is not None and kind.done_endpoint:
         return redirect(url_for(kind.done_endpoint, job_id=job.id))
@@ -49,7 +41,7 @@ def progress(job_id: int):
 @bp.route("/<int:job_id>/tai-ve")
 @login_required
 def download(job_id: int):
-    job = get_own_job_or_404(job_id)
+    job = job_or_404(job_id)
     path = result_path(job) if job.status == JobStatus.DONE else None
     if path is None:
         abort(404)

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..forms import MESSAGES, Form, TargetForm, refuse
 from ..models import Role, School, Target, Unit, User
+from ..scope import current_scope
 from ..services.org import (
     GRADES,
     OrgError,
@@ -182,7 +183,7 @@ def add_unit():
     if form.validate_on_submit():  # the choices are the scope: a parent outside it is refused here
         parent = db.session.get(Unit, form.parent_id.data)
         try:
-            unit = create_unit(form.code.data, form.name.data, parent, actor=current_user)
+            unit = create_unit(form.code.data, form.name.data, parent, scope=current_scope())
         except OrgError as error:
             refuse(form, error)
         else:
@@ -200,7 +201,7 @@ def add_school():
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
         try:
-            school = create_school(form.code.data, form.name.data, unit, actor=current_user)
+            school = create_school(form.code.data, form.name.data, unit, scope=current_scope())
         except OrgError as error:
             refuse(form, error)
         else:
@@ -219,7 +220,11 @@ def add_school_admin():
         school = db.session.get(School, form.school_id.data)
         try:
             user, password = create_staff(
-                form.full_name.data, Role.SCHOOL_ADMIN, school=school, username=form.username.data, actor=current_user
+                form.full_name.data,
+                Role.SCHOOL_ADMIN,
+                school=school,
+                username=form.username.data,
+                scope=current_scope(),
             )
         except OrgError as error:
             refuse(form, error)
@@ -238,7 +243,7 @@ def add_unit_admin():
         unit = db.session.get(Unit, form.unit_id.data)
         try:
             user, password = create_staff(
-                form.full_name.data, Role.UNIT_ADMIN, unit=unit, username=form.username.data, actor=current_user
+                form.full_name.data, Role.UNIT_ADMIN, unit=unit, username=form.username.data, scope=current_scope()
             )
         except OrgError as error:
             refuse(form, error)
@@ -267,7 +272,7 @@ def set_unit_target():
                 percent=form.percent.data,
                 deadline=form.deadline.data,
                 include_staff=form.include_staff.data,
-                actor=current_user,
+                scope=current_scope(),
             )
         except OrgError as error:
             refuse(form, error)

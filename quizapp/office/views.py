@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import clock, report_views
 from ..extensions import db
-from ..models import Role, School, SchoolClass, SchoolYear, Unit
+from ..models import SchoolYear, Unit
+from ..scope import current_scope, school_class_or_404, school_or_404, unit_admin_required
 from ..services.charts import timeline_chart
 from ..services.class_progress import DONE, class_report
-from ..services.coverage import completions_timeline, school_coverage, unit_coverage, unit_subtree_ids
+from ..services.coverage import completions_timeline, school_coverage, unit_coverage
 from ..services.coverage_exports import unit_tables
 from ..services.exports import coverage_download
 from ..services.progress import current_year
@@ -20,10 +21,9 @@ bp = Blueprint("office", __name__, url_prefix="/don-vi", template_folder="templa
 
 @bp.before_request
 @login_required
+@unit_admin_required
 def require_unit_admin():
-    """Only unit admins work here; they see their unit and everything beneath it."""
-    if current_user.role != Role.UNIT_ADMIN:
-        abort(403)
+    """Only unit admins work here; they see their unit and everything beneath it (quizapp/scope.py)."""
 
 
 def _year() -> SchoolYear:
@@ -34,24 +34,7 @@ def _year() -> SchoolYear:
 
 
 def _my_unit() -> Unit:
-    return db.session.get(Unit, current_user.unit_id)
-
-
-def get_school_in_scope_or_404(school_id: int) -> School:
-    """A school beneath the unit admin's unit; any other school answers 404."""
-    school = db.session.get(School, school_id)
-    if school is None or school.unit_id not in unit_subtree(current_user.unit_id):
-        abort(404)
-    return school
-
-
-def unit_subtree(unit_id: int) -> set[int]:
-    return unit_subtree_ids(unit_id)
-
-
-def may_see_names(unit: Unit) -> bool:
-    """Names of students stay at school level unless this unit was explicitly allowed to see them."""
-    return unit.may_see_student_names
+    return db.session.get(Unit, current_scope().own_unit_id)
 
 
 SORTS = {
@@ -85,24 +68,22 @@ def export_coverage(fmt: str):
 
 @bp.route("/truong/<int:school_id>")
 def school(school_id: int):
-    school = get_school_in_scope_or_404(school_id)
+    school = school_or_404(school_id)
     year = _year()
     coverage = school_coverage(school, year)
     chart = timeline_chart(
         completions_timeline([school.id], year, coverage.target, coverage.total.enrolled), clock.today()
     )
     return render_template(
-        "office/school.html", coverage=coverage, year=year, chart=chart, names=may_see_names(_my_unit())
+        "office/school.html", coverage=coverage, year=year, chart=chart, names=current_scope().may_see_names(school.id)
     )
 
 
 @bp.route("/truong/<int:school_id>/lop/<int:class_id>")
 def school_class(school_id: int, class_id: int):
-    school = get_school_in_scope_or_404(school_id)
-    school_class = db.session.get(SchoolClass, class_id)
-    if school_class is None or school_class.school_id != school.id:
-        abort(404)
-    if not may_see_names(_my_unit()):
+    school = school_or_404(school_id)
+    school_class = school_class_or_404(school, class_id)
+    if not current_scope().may_see_names(school.id):
         abort(403)
     report = class_report(school_class)
     not_done = [row for row in report.rows if row.status != DONE]

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..extensions import db
 from ..forms import MESSAGES, Form, TargetForm, refuse
 from ..models import Enrollment, Role, SchoolClass, User
+from ..scope import current_scope
 from ..services.org import (
     GRADES,
     OrgError,
@@ -68,7 +69,7 @@ def _new_year_choices() -> list[tuple[str, str]]:
     last = find_year(previous_year_name(current))
     if last is not None and db.session.scalar(
         select(SchoolClass.id).where(
-            SchoolClass.school_id == current_user.school_id, SchoolClass.school_year_id == last.id
+            SchoolClass.school_id == current_scope().own_school_id, SchoolClass.school_year_id == last.id
         )
     ):
         choices.append((current, f"{current} (chuyển từ năm học {last.name})"))
@@ -148,7 +149,9 @@ def add_class():
     if form.validate_on_submit():
         try:
             year = ensure_current_year()
-            school_class = create_class(current_user.school, year, form.name.data, form.grade.data, actor=current_user)
+            school_class = create_class(
+                current_user.school, year, form.name.data, form.grade.data, scope=current_scope()
+            )
         except OrgError as error:
             refuse(form, error)
         else:
@@ -169,7 +172,7 @@ def add_teacher():
                 Role.TEACHER,
                 school=current_user.school,
                 username=form.username.data,
-                actor=current_user,
+                scope=current_scope(),
             )
         except OrgError as error:
             refuse(form, error)
@@ -193,7 +196,7 @@ def set_school_target():
                 percent=form.percent.data,
                 deadline=form.deadline.data,
                 include_staff=form.include_staff.data,
-                actor=current_user,
+                scope=current_scope(),
             )
         except OrgError as error:
             refuse(form, error)
@@ -219,7 +222,7 @@ def new_year():
             if from_year is None:
                 raise OrgError(f"Chưa có năm học {previous_year_name(form.to_year.data)} để chuyển lên.")
             report = start_new_year(
-                current_user.school, from_year, get_or_create_year(form.to_year.data), actor=current_user
+                current_user.school, from_year, get_or_create_year(form.to_year.data), scope=current_scope()
             )
         except OrgError as error:
             refuse(form, error)

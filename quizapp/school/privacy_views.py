@@ -1,14 +1,15 @@
 """The school officer's privacy buttons: find a student, see and download their data, erase it after confirming.
 
 Registered on the school blueprint (only school admins get in). Who may act on which student is decided in
-one place, `_own_student_or_404`: a student of the officer's own school, not yet erased; anything else 404s.
+`school_student_or_404` in quizapp/scope.py: a student of the officer's own school, not yet erased; anything else
+404s.
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -18,22 +19,11 @@ from ..downloads import send_download
 from ..extensions import db
 from ..models import AuditAction, Role, User
 from ..privacy.services import erase_student, export_student
+from ..scope import current_scope, school_student_or_404
 from ..services.audit import record
 from .views import bp
 
 SEARCH_LIMIT = 30
-
-
-def _own_student_or_404(user_id: int) -> User:
-    student = db.session.get(User, user_id)
-    if (
-        student is None
-        or student.role != Role.STUDENT
-        or student.school_id != current_user.school_id
-        or student.erased_at is not None
-    ):
-        abort(404)
-    return student
 
 
 @bp.route("/du-lieu-ca-nhan")
@@ -46,7 +36,7 @@ def privacy_search():
             db.session.scalars(
                 select(User)
                 .where(
-                    User.school_id == current_user.school_id,
+                    User.school_id == current_scope().own_school_id,
                     User.role == Role.STUDENT,
                     User.erased_at.is_(None),
                     or_(User.username.ilike(pattern), User.full_name.ilike(pattern)),
@@ -64,7 +54,7 @@ def privacy_search():
 @bp.route("/du-lieu-ca-nhan/<int:user_id>")
 @writes_on_get  # showing a child's data is an export of named data: it is logged
 def privacy_student(user_id: int):
-    student = _own_student_or_404(user_id)
+    student = school_student_or_404(user_id)
     data = export_student(student)
     record(current_user, AuditAction.EXPORT, student, what="student_data", format="page")
     db.session.commit()
@@ -74,7 +64,7 @@ def privacy_student(user_id: int):
 @bp.route("/du-lieu-ca-nhan/<int:user_id>.json")
 @writes_on_get
 def privacy_student_json(user_id: int):
-    student = _own_student_or_404(user_id)
+    student = school_student_or_404(user_id)
     data = export_student(student)
     record(current_user, AuditAction.EXPORT, student, what="student_data", format="json")
     db.session.commit()
@@ -84,7 +74,7 @@ def privacy_student_json(user_id: int):
 
 @bp.route("/du-lieu-ca-nhan/<int:user_id>/xoa", methods=["GET", "POST"])
 def privacy_erase(user_id: int):
-    student = _own_student_or_404(user_id)
+    student = school_student_or_404(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name, username = student.full_name, student.username

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from .. import clock, report_views
 from ..auth.forms import ConfirmForm
 from ..extensions import db
 from ..models import Role, School, SchoolClass, TeacherAssignment, User
-from ..permissions import school_admin_required
+from ..scope import class_or_404, current_scope, school_admin_required
 from ..services.charts import timeline_chart
 from ..services.coverage import completions_timeline, school_coverage
 from ..services.coverage_exports import school_tables
 from ..services.exports import coverage_download
+from ..services.onboarding import assign_teacher, unassign_teacher
+from ..services.org import OrgError
 from ..services.progress import current_year
 from .forms import AssignForm
 
@@ -35,7 +37,7 @@ def _school_classes() -> list[SchoolClass]:
     return list(
         db.session.scalars(
             select(SchoolClass)
-            .where(SchoolClass.school_id == current_user.school_id, SchoolClass.school_year_id == year.id)
+            .where(SchoolClass.school_id == current_scope().own_school_id, SchoolClass.school_year_id == year.id)
             .order_by(SchoolClass.grade, SchoolClass.name)
         )
     )
@@ -46,7 +48,7 @@ def _school_teachers() -> list[User]:
         db.session.scalars(
             select(User)
             .where(
-                User.school_id == current_user.school_id,
+                User.school_id == current_scope().own_school_id,
                 User.role.in_([Role.TEACHER, Role.SCHOOL_ADMIN]),
                 User.is_active_account,
             )
@@ -61,13 +63,16 @@ def assignments():
     form = AssignForm()
     form.teacher_id.choices = [(t.id, t.full_name) for t in teachers]
     form.class_id.choices = [(c.id, f"Lớp {c.name}") for c in classes]
-    if form.validate_on_submit():  # the choices above are the scope: another school's ids are refused
-        if db.session.get(TeacherAssignment, {"teacher_id": form.teacher_id.data, "class_id": form.class_id.data}):
-            flash("Giáo viên này đã được phân công lớp đó.", "info")
-        else:
-            db.session.add(TeacherAssignment(teacher_id=form.teacher_id.data, class_id=form.class_id.data))
-            db.session.commit()
-            flash("Đã phân công.", "success")
+    if form.validate_on_submit():  # the choices come from the scope: another school's ids are refused
+        teacher, school_class = db.session.get(User, form.teacher_id.data), class_or_404(form.class_id.data)
+        try:
+            added = assign_teacher(teacher, school_class, scope=current_scope())
+        except OrgError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("school.assignments"))
+        db.session.commit()
+        flash("Đã phân công." if added else "Giáo viên này đã được phân công lớp đó.", "success" if added else "info")
         return redirect(url_for("school.assignments"))
     by_class = {c.id: [] for c in classes}
     names = {t.id: t for t in teachers}
@@ -81,14 +86,11 @@ def assignments():
 
 @bp.route("/phan-cong/<int:class_id>/<int:teacher_id>/bo", methods=["POST"])
 def unassign(class_id: int, teacher_id: int):
-    school_class = db.session.get(SchoolClass, class_id)
-    if school_class is None or school_class.school_id != current_user.school_id:
-        abort(404)
+    school_class = class_or_404(class_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    assignment = db.session.get(TeacherAssignment, {"teacher_id": teacher_id, "class_id": class_id})
-    if assignment:
-        db.session.delete(assignment)
+    teacher = db.session.get(User, teacher_id)
+    if teacher is not None and unassign_teacher(teacher, school_class, scope=current_scope()):
         db.session.commit()
         flash("Đã bỏ phân công.", "success")
     return redirect(url_for("school.assignments"))
@@ -102,7 +104,7 @@ def overview():
     year = current_year()
     if year is None:
         abort(404)
-    school = db.session.get(School, current_user.school_id)
+    school = db.session.get(School, current_scope().own_school_id)
     coverage = school_coverage(school, year)
     total = coverage.total
     chart = timeline_chart(completions_timeline([school.id], year, coverage.target, total.enrolled), clock.today())
@@ -114,7 +116,7 @@ def export_coverage(fmt: str):
     year = current_year()
     if year is None:
         abort(404)
-    school = db.session.get(School, current_user.school_id)
+    school = db.session.get(School, current_scope().own_school_id)
     tables = school_tables(school_coverage(school, year), year.name, clock.today())
     return coverage_download(tables, fmt, f"do-phu-{school.code}-{year.name}")
 

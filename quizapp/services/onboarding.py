@@ -1,9 +1,8 @@
 """Finishing a school's set-up: who teaches which class, and whether a unit may see pupils' names.
 
 The same rules as the web's pages (school/views.py): a teacher is assigned only to a class of their own
-school, only while their account is active; a school admin acts on their own school only. Without an
-actor (the command line, which the server's administrator runs) there is no scope limit beyond those
-rules. Plain functions that flush but never commit; every broken rule raises OrgError in Vietnamese.
+school, only while their account is active; a school admin acts on their own school only (the `scope`
+decides, quizapp/scope.py; the command line passes `Scope.system()`). Plain functions that flush but never commit; every broken rule raises OrgError in Vietnamese.
 """
 
 from __future__ import annotations
@@ -12,7 +11,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Role, School, SchoolClass, SchoolYear, TeacherAssignment, Unit, User
-from .org import OrgError, _check_school_scope, _find_class
+from .org import OrgError, _find_class, _require_school
+from .scope import Scope
 
 TEACHING_ROLES = (Role.TEACHER, Role.SCHOOL_ADMIN)  # the web's list: a principal may follow a class too
 
@@ -31,10 +31,10 @@ def find_user(username: str) -> User:
     return user
 
 
-def assign_teacher(teacher: User, school_class: SchoolClass, *, actor: User | None = None) -> bool:
+def assign_teacher(teacher: User, school_class: SchoolClass, *, scope: Scope) -> bool:
     """Let the teacher follow the class; False when they already did (nothing changes)."""
     school = db.session.get(School, school_class.school_id)
-    _check_school_scope(actor, school)
+    _require_school(scope, school)
     if teacher.role not in TEACHING_ROLES:
         raise OrgError(f"{teacher.full_name} ({teacher.username}) không phải giáo viên hay cán bộ quản lý trường.")
     if teacher.school_id != school_class.school_id:
@@ -50,9 +50,9 @@ def assign_teacher(teacher: User, school_class: SchoolClass, *, actor: User | No
     return True
 
 
-def unassign_teacher(teacher: User, school_class: SchoolClass, *, actor: User | None = None) -> bool:
+def unassign_teacher(teacher: User, school_class: SchoolClass, *, scope: Scope) -> bool:
     """Stop the teacher following the class; False when they did not (nothing changes)."""
-    _check_school_scope(actor, db.session.get(School, school_class.school_id))
+    _require_school(scope, db.session.get(School, school_class.school_id))
     assignment = db.session.get(TeacherAssignment, {"teacher_id": teacher.id, "class_id": school_class.id})
     if assignment is None:
         return False

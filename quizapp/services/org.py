@@ -3,8 +3,10 @@
 Plain functions that flush but never commit (the view or command commits once). Every rule broken raises
 `OrgError`, a `ValueError` whose message is Vietnamese and is shown to the user as it is.
 
-Functions that take `actor=` check the actor's scope as well: a unit admin acts on their unit and everything
-beneath it, a school admin on their own school. Without an actor (the command line) there is no scope limit.
+Functions that change the organisation take `scope=` (required: a forgotten scope is a TypeError, never a
+skipped check) and ask it whether the change is in scope (quizapp/scope.py decides; a unit admin acts on
+their unit and everything beneath it, a school admin on their own school). The command line passes
+`Scope.system()`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from ..extensions import db
 from ..models import AuditAction, Enrollment, Role, School, SchoolClass, SchoolYear, Target, Unit, User
 from . import audit
 from .accounts import USERNAME_MAX, make_password, make_username
+from .coverage import unit_subtree_ids  # the one walk of the tree: a recursive CTE
 from .demo import school_year
 from .rosters import class_key
+from .scope import Scope
 from .vietnamese import normalize_text
 
 GRADES = (6, 7, 8, 9)  # lower secondary (THCS)
@@ -43,22 +47,6 @@ class OrgError(ValueError):
 
 def _all_units() -> dict[int, Unit]:
     return {u.id: u for u in db.session.scalars(select(Unit))}
-
-
-def unit_subtree_ids(unit_id: int) -> set[int]:
-    """The unit and every unit beneath it, at any depth (one query, walked in Python)."""
-    children: dict[int | None, list[int]] = {}
-    for uid, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent_id, []).append(uid)
-    found: set[int] = set()
-    stack = [unit_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue  # a cycle typed into the database by hand must not hang a page
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
 
 
 def schools_in_unit(unit_id: int) -> Select:
@@ -109,21 +97,17 @@ def school_by_code(code: str) -> School | None:
 # --- Scope ------------------------------------------------------------------------------------
 
 
-def _check_unit_scope(actor: User | None, unit: Unit) -> None:
-    if actor is None:
-        return
-    if actor.role != Role.UNIT_ADMIN or unit.id not in unit_subtree_ids(actor.unit_id):
+# The scope decides (quizapp/scope.py); these only turn a refusal into the user's message.
+
+
+def _require_unit(scope: Scope, unit: Unit) -> None:
+    if not scope.manages_unit(unit.id):
         raise OrgError(f"{unit.name} không thuộc phạm vi quản lý của anh/chị.")
 
 
-def _check_school_scope(actor: User | None, school: School) -> None:
-    if actor is None:
-        return
-    if actor.role == Role.SCHOOL_ADMIN and actor.school_id == school.id:
-        return
-    if actor.role == Role.UNIT_ADMIN and school.unit_id in unit_subtree_ids(actor.unit_id):
-        return
-    raise OrgError(f"{school.name} không thuộc phạm vi quản lý của anh/chị.")
+def _require_school(scope: Scope, school: School) -> None:
+    if not scope.manages_school(school.id):
+        raise OrgError(f"{school.name} không thuộc phạm vi quản lý của anh/chị.")
 
 
 # --- Units, schools, classes ------------------------------------------------------------------
@@ -149,14 +133,14 @@ def _name(name: str, what: str, limit: int = 200) -> str:
     return text
 
 
-def create_unit(code: str, name: str, parent: Unit | None, *, actor: User | None = None) -> Unit:
+def create_unit(code: str, name: str, parent: Unit | None, *, scope: Scope) -> Unit:
     """A managing unit under `parent` (None: a new root, only from the command line)."""
     code, name = _code(code), _name(name, "đơn vị")
     if parent is None:
-        if actor is not None:
+        if not scope.everything:
             raise OrgError("Hãy chọn đơn vị cấp trên.")
     else:
-        _check_unit_scope(actor, parent)
+        _require_unit(scope, parent)
     if unit_by_code(code) is not None:
         raise OrgError(f"Mã đơn vị {code} đã có.")
     unit = Unit(code=code, name=name, parent_id=parent.id if parent else None)
@@ -165,9 +149,9 @@ def create_unit(code: str, name: str, parent: Unit | None, *, actor: User | None
     return unit
 
 
-def create_school(code: str, name: str, unit: Unit, *, actor: User | None = None) -> School:
+def create_school(code: str, name: str, unit: Unit, *, scope: Scope) -> School:
     code, name = _code(code), _name(name, "trường")
-    _check_unit_scope(actor, unit)
+    _require_unit(scope, unit)
     if school_by_code(code) is not None:
         raise OrgError(f"Mã trường {code} đã có.")
     school = School(code=code, name=name, unit_id=unit.id)
@@ -182,9 +166,9 @@ def _grade(grade: int) -> int:
     return grade
 
 
-def create_class(school: School, year: SchoolYear, name: str, grade: int, *, actor: User | None = None) -> SchoolClass:
+def create_class(school: School, year: SchoolYear, name: str, grade: int, *, scope: Scope) -> SchoolClass:
     """A class such as 7A1; its name starts with its grade, and is unique in the school and year."""
-    _check_school_scope(actor, school)
+    _require_school(scope, school)
     grade = _grade(grade)
     name = class_key(name)
     if not name:
@@ -223,7 +207,7 @@ def create_staff(
     unit: Unit | None = None,
     username: str | None = None,
     *,
-    actor: User | None = None,
+    scope: Scope,
 ) -> tuple[User, str]:
     """A staff account and its first password (shown once, stored hashed; changed at first login)."""
     full_name = _name(full_name, "cán bộ", limit=120)
@@ -233,12 +217,12 @@ def create_staff(
     if role == Role.UNIT_ADMIN:
         if unit is None or school is not None:
             raise OrgError("Cán bộ quản lý đơn vị cần một đơn vị (và không gắn với trường).")
-        _check_unit_scope(actor, unit)
+        _require_unit(scope, unit)
     else:
         if school is None or unit is not None:
             raise OrgError("Giáo viên và cán bộ quản lý trường cần một trường (và không gắn với đơn vị).")
-        _check_school_scope(actor, school)
-        if actor is not None and actor.role == Role.SCHOOL_ADMIN and role != Role.TEACHER:
+        _require_school(scope, school)
+        if not scope.may_create_role(role):
             raise OrgError("Cán bộ quản lý trường chỉ tạo được tài khoản giáo viên.")
     if username:
         username = normalize_text(username).lower()
@@ -263,7 +247,7 @@ def create_staff(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, AuditAction.ACCOUNT_CREATE, user, role=str(role))
+    audit.record(scope.user, AuditAction.ACCOUNT_CREATE, user, role=str(role))
     return user, password
 
 
@@ -279,15 +263,15 @@ def set_target(
     percent: int,
     deadline: date,
     include_staff: bool,
-    actor: User | None = None,
+    scope: Scope,
 ) -> Target:
     """Create or replace the target of a school or a unit for the year."""
     if (school is None) == (unit is None):
         raise OrgError("Chỉ tiêu đặt cho đúng một trường hoặc một đơn vị.")
     if school is not None:
-        _check_school_scope(actor, school)
+        _require_school(scope, school)
     else:
-        _check_unit_scope(actor, unit)
+        _require_unit(scope, unit)
     chosen = sorted({_grade(int(g)) for g in grades})
     if not chosen:
         raise OrgError("Hãy chọn ít nhất một khối.")
@@ -401,16 +385,14 @@ def promoted_name(name: str, grade: int) -> str | None:
     return f"{grade + 1}{match.group(2)}"
 
 
-def start_new_year(
-    school: School, from_year: SchoolYear, to_year: SchoolYear, *, actor: User | None = None
-) -> NewYearReport:
+def start_new_year(school: School, from_year: SchoolYear, to_year: SchoolYear, *, scope: Scope) -> NewYearReport:
     """Move every class of grade 6–8 up one grade into the new year, with its students.
 
     New classes and new enrolments only: last year's classes, enrolments, progress and certificates stay as
     they are. Grade-9 classes leave the school. A student already enrolled in the new year is left where they
     are and reported, so running this twice changes nothing. Teachers are not carried over.
     """
-    _check_school_scope(actor, school)
+    _require_school(scope, school)
     if to_year.starts_on <= from_year.starts_on:
         raise OrgError(f"Năm học mới ({to_year.name}) phải sau năm học {from_year.name}.")
     report = NewYearReport(school, from_year, to_year)

@@ -133,12 +133,6 @@ def own_entries(student: User) -> list[FamilyOutreach]:
     )
 
 
-def get_own_entry(student: User, entry_id: int) -> FamilyOutreach | None:
-    """The student's own entry; another student's is None (the view answers 404)."""
-    entry = db.session.get(FamilyOutreach, entry_id)
-    return entry if entry is not None and entry.student_id == student.id else None
-
-
 def delete_pending(entry: FamilyOutreach) -> bool:
     """Delete an entry the teacher has not reviewed yet; False (and nothing changes) once reviewed.
 

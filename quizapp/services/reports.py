@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from ..models import AuditAction, IssuedReport, Role, School, SchoolYear, Unit, User
+from ..models import AuditAction, IssuedReport, School, SchoolYear, Unit, User
 from ..models._base import utcnow
 from ..templating import vn_number
 from . import audit
 from .coverage import Counts, SchoolCoverage, UnitCoverage, school_coverage, unit_coverage
+from .scope import Scope
 from .targets import TargetView
 
 VIETNAM = clock.VIETNAM
@@ -290,15 +291,6 @@ def next_number(year: SchoolYear, *, school: School | None = None, unit: Unit | 
     return (highest or 0) + 1
 
 
-def can_issue(actor: User, *, school: School | None = None, unit: Unit | None = None) -> bool:
-    """A school's admin issues the school's reports; a unit's admin the unit's own (not a school's below)."""
-    if school is not None:
-        return actor.role == Role.SCHOOL_ADMIN and actor.school_id == school.id
-    if unit is not None:
-        return actor.role == Role.UNIT_ADMIN and actor.unit_id == unit.id
-    return False
-
-
 def _lock_issuer(school: School | None, unit: Unit | None) -> None:
     """Serialise issuing per issuer: PostgreSQL locks the school or unit row until commit. SQLite ignores
     FOR UPDATE, and needs nothing: every POST there already holds the write lock (BEGIN IMMEDIATE)."""
@@ -336,7 +328,7 @@ def recent_repeat(
 
 
 def issue_report(
-    actor: User,
+    scope: Scope,
     year: SchoolYear,
     *,
     school: School | None = None,
@@ -351,7 +343,7 @@ def issue_report(
 ) -> IssuedReport:
     """Number the report and freeze today's figures in it (flushes only)."""
     _one_issuer(school, unit)
-    if not can_issue(actor, school=school, unit=unit):
+    if not scope.may_issue_for(school=school, unit=unit):  # quizapp/scope.py decides
         raise ReportError("Tài khoản này không được ban hành báo cáo của đơn vị đó.")
     texts = clean_texts(
         dict(
@@ -384,13 +376,13 @@ def issue_report(
             number=number,
             figures=figures,
             issued_at=now,
-            issued_by_id=actor.id,
+            issued_by_id=scope.user.id,
             **texts,
         )
         try:
             with db.session.begin_nested():
                 db.session.add(report)
-            audit.record(actor, AuditAction.REPORT_ISSUE, school_id=school.id if school else None, number=number)
+            audit.record(scope.user, AuditAction.REPORT_ISSUE, school_id=school.id if school else None, number=number)
             return report
         except IntegrityError:
             if retry:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..auth.forms import ConfirmForm
 from ..extensions import db
 from ..models import AuditAction, SchoolClass, User
-from ..permissions import get_class_or_404, get_class_student_or_404
+from ..scope import class_or_404, student_or_404
 from ..services import audit
 from ..services.accounts import make_password
 from ..services.class_progress import class_students
@@ -32,14 +32,14 @@ def _no_store(html: str) -> Response:
 
 @bp.route("/lop/<int:class_id>/hoc-sinh/<int:student_id>/cap-lai-mat-khau", methods=["GET", "POST"])
 def reset_password(class_id: int, student_id: int):
-    school_class = get_class_or_404(class_id)
-    student = get_class_student_or_404(school_class, student_id)
+    school_class = class_or_404(class_id)
+    student = student_or_404(school_class, student_id)
     return _confirm_then_reset(school_class, [student])
 
 
 @bp.route("/lop/<int:class_id>/cap-lai-mat-khau", methods=["GET", "POST"])
 def reset_class_passwords(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     return _confirm_then_reset(school_class, class_students(school_class))
 
 
@@ -70,6 +70,6 @@ def _reset_and_print(school_class: SchoolClass, students: list[User]) -> Respons
 
 @bp.route("/lop/<int:class_id>/phieu-dang-nhap")
 def reprint_slips(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     slips = make_slips([(student, None) for student in class_students(school_class)], school_class.name)
     return _no_store(render_template("teach/slips.html", school_class=school_class, slips=slips, reprint=True))

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Enrollment, PracticeTask
-from ..permissions import get_class_or_404
 from ..practice import service
+from ..scope import class_or_404
 from .views import bp
 
 
@@ -23,7 +23,7 @@ def _size(class_id: int) -> int:
 
 @bp.route("/lop/<int:class_id>/thuc-hanh")
 def practice_overview(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     tasks = _class_tasks(school_class.grade)
     return render_template(
         "teach/practice.html",
@@ -36,7 +36,7 @@ def practice_overview(class_id: int):
 
 @bp.route("/lop/<int:class_id>/thuc-hanh/<key>")
 def practice_funnel(class_id: int, key: str):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     task = next((t for t in _class_tasks(school_class.grade) if t.key == key), None)
     if task is None:
         abort(404)

@@ -18,9 +18,8 @@ from ..extensions import db
 from ..jobs.runner import cleanup as cleanup_jobs
 from ..jobs.runner import enqueue, forget_result
 from ..jobs.runner import result_path as job_result_path
-from ..jobs.views import get_own_job_or_404
 from ..models import Attempt, AttemptStatus, AuditAction, JobStatus, SchoolClass, User
-from ..permissions import classes_in_scope, get_class_or_404, get_class_student_or_404, staff_required
+from ..scope import attempt_or_404, class_or_404, current_scope, job_or_404, staff_required, student_or_404
 from ..services import attempts as attempt_service
 from ..services import audit, roster_store
 from ..services import outreach as outreach_service
@@ -46,7 +45,7 @@ def require_staff():
 @bp.route("/")
 def classes():
     my_classes = db.session.scalars(
-        classes_in_scope(current_user)
+        current_scope().classes()
         .options(selectinload(SchoolClass.school_year))
         .order_by(SchoolClass.grade, SchoolClass.name)
     ).all()
@@ -55,7 +54,7 @@ def classes():
 
 @bp.route("/lop/<int:class_id>")
 def dashboard(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     report = class_report(school_class)
     status = request.args.get("trang-thai", "")
     rows = [r for r in report.rows if r.status == status] if status in STATUS_LABELS else report.rows
@@ -74,7 +73,7 @@ def dashboard(class_id: int):
 
 @bp.route("/lop/<int:class_id>/thong-ke")
 def stats(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     stats = question_stats(school_class)
     quizzes = dict(sorted({(s.quiz_key, s.quiz_title) for s in stats}, key=lambda q: q[1]))
     chosen = request.args.get("bai", "")
@@ -87,8 +86,8 @@ def stats(class_id: int):
 
 @bp.route("/lop/<int:class_id>/hoc-sinh/<int:student_id>")
 def student(class_id: int, student_id: int):
-    school_class = get_class_or_404(class_id)
-    student = get_class_student_or_404(school_class, student_id)
+    school_class = class_or_404(class_id)
+    student = student_or_404(school_class, student_id)
     report = class_report(school_class)
     row = next(r for r in report.rows if r.student.id == student.id)
     history = db.session.scalars(
@@ -110,10 +109,10 @@ def student(class_id: int, student_id: int):
 
 @bp.route("/lop/<int:class_id>/hoc-sinh/<int:student_id>/bai-lam/<int:attempt_id>")
 def attempt(class_id: int, student_id: int, attempt_id: int):
-    school_class = get_class_or_404(class_id)
-    student = get_class_student_or_404(school_class, student_id)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != student.id or attempt.status != AttemptStatus.SUBMITTED:
+    school_class = class_or_404(class_id)
+    student = student_or_404(school_class, student_id)
+    attempt = attempt_or_404(student, attempt_id)
+    if attempt.status != AttemptStatus.SUBMITTED:
         abort(404)
     questions = attempt_service.shown_questions(attempt)
     return render_template(
@@ -127,7 +126,7 @@ def attempt(class_id: int, student_id: int, attempt_id: int):
 @bp.route("/lop/<int:class_id>/nguoi-than")
 def outreach(class_id: int):
     """Relatives the class's students say they guided, pending first, to confirm or refuse."""
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     return render_template(
         "teach/outreach.html",
         school_class=school_class,
@@ -146,7 +145,7 @@ def reject_outreach(class_id: int, entry_id: int):
 
 
 def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     entry = outreach_service.class_entry(school_class, entry_id)  # its student must be in this class
     if entry is None:
         abort(404)
@@ -165,7 +164,7 @@ def _review_outreach(class_id: int, entry_id: int, confirmed: bool):
 @bp.route("/lop/<int:class_id>/ket-qua.<fmt>")
 @writes_on_get  # the export is logged
 def export(class_id: int, fmt: str):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     report = class_report(school_class)
     table = class_results_table(report, today=clock.today())
     stem = f"ket-qua-lop-{school_class.name}-{school_class.school_year.name}"
@@ -202,7 +201,7 @@ def _slips_page(school_class: SchoolClass, accounts):
 
 @bp.route("/lop/<int:class_id>/nhap-danh-sach", methods=["GET", "POST"])
 def import_roster(class_id: int):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     form = RosterUploadForm()
     if form.validate_on_submit():
         cleanup_jobs()  # uploads left unconfirmed for an hour go now, not only every 10 minutes
@@ -230,7 +229,7 @@ def _stored_roster(class_id: int, token: str):
 
 @bp.route("/lop/<int:class_id>/nhap-danh-sach/<token>", methods=["GET", "POST"])
 def preview_import(class_id: int, token: str):
-    school_class = get_class_or_404(class_id)
+    school_class = class_or_404(class_id)
     roster = _stored_roster(class_id, token)
     if roster is None:
         flash("Danh sách đã tải lên không còn (đã nhập, đã huỷ hoặc quá một giờ); hãy chọn lại tệp.", "warning")
@@ -249,7 +248,7 @@ def preview_import(class_id: int, token: str):
 
 @bp.route("/lop/<int:class_id>/nhap-danh-sach/<token>/huy", methods=["POST"])
 def cancel_import(class_id: int, token: str):
-    get_class_or_404(class_id)
+    class_or_404(class_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if _stored_roster(class_id, token) is not None:
@@ -262,9 +261,9 @@ def cancel_import(class_id: int, token: str):
 @bp.route("/nhap-danh-sach/xong/<int:job_id>")
 def import_done(job_id: int):
     """The end of an import job: the new accounts' slips, once (the passwords file is deleted now)."""
-    job = get_own_job_or_404(job_id)
+    job = job_or_404(job_id)
     params = json.loads(job.params)
-    school_class = get_class_or_404(params["class_id"])
+    school_class = class_or_404(params["class_id"])
     if job.kind != "roster_import" or job.status != JobStatus.DONE:
         return redirect(url_for("jobs.progress", job_id=job_id))
     path = job_result_path(job)
