@@ -176,3 +176,28 @@ def test_demo_create_still_shows_completions_and_certificates(real_app):
             ).all()
         )
         assert runs.get(7, 0) == 0 and runs.get(8, 0) > 0
+
+
+def test_demo_city_certified_students_have_finished_their_required_practice(real_app):
+    from quizapp.services.demo_city import build_city
+
+    with real_app.app_context():
+        build_city(students=160, schools=2, seed=7, echo=lambda *_: None)
+        classes = db.session.scalars(select(SchoolClass).order_by(SchoolClass.id)).all()
+        assert {c.grade for c in classes} == {7, 8}
+        certified_total = 0
+        for klass in classes:
+            report = class_report(klass)
+            for row in report.rows:
+                # Certified = every module done, required practice included (grade-8 task only in grade 8).
+                assert row.certified == all(m.done for m in row.modules), (klass.name, row.student.username)
+                certified_total += row.certified
+        assert certified_total > 20
+        grade_7_runs = db.session.scalar(
+            select(func.count(PracticeRun.id))
+            .join(PracticeTask, PracticeTask.id == PracticeRun.task_id)
+            .join(Enrollment, Enrollment.student_id == PracticeRun.user_id)
+            .join(SchoolClass, SchoolClass.id == Enrollment.class_id)
+            .where(PracticeTask.key == "du-14-tuoi-vneid-muc-2", SchoolClass.grade == 7)
+        )
+        assert grade_7_runs == 0
