@@ -9,16 +9,32 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.extensions import db
-from quizapp.models import Certificate, Enrollment, PracticeRun, PracticeTask, SchoolClass, User
+from quizapp.models import Certificate, Enrollment, Lesson, PracticeRun, PracticeTask, SchoolClass, User
+from quizapp.models._base import utcnow
 from quizapp.practice import service
+from quizapp.practice.parse import read_practice
 from quizapp.services.class_progress import DONE, class_report
+from quizapp.services.progress import programme_for
 
 from .conftest import _empty_database, make_app
 from .helpers import count_queries, enrol_students
 from .test_certificates import finish_programme
-from .test_practice import start, step, task  # noqa: F401  (the `task` fixture: "mini", required, lesson an-toan)
+from .test_practice import PRACTICE, start, step
 
 REAL_CONTENT = Path(__file__).parent.parent / "content"
+
+
+@pytest.fixture
+def mini(app):
+    """The fixture task "mini": required, grades 7 and 8, in lesson "an-toan" (the second module)."""
+    sync_mini(app)
+
+
+def sync_mini(app) -> None:
+    with app.app_context():
+        parsed = read_practice(PRACTICE)
+        service.sync_practice(parsed.tasks, {lesson.key: lesson for lesson in db.session.scalars(select(Lesson))})
+        db.session.commit()
 
 
 def finish_mini(client) -> None:
@@ -35,7 +51,7 @@ def an_row(app, people):
         return row.status, [(c.done, c.practice_left) for c in row.modules], report.completed
 
 
-def test_an_unfinished_required_task_keeps_the_module_open_until_it_is_finished(app, client, auth, people, task):
+def test_an_unfinished_required_task_keeps_the_module_open_until_it_is_finished(app, client, auth, people, mini):
     auth.login("hs.an")
     finish_programme(app, client)  # both lessons read, both quizzes passed
     status, cells, completed = an_row(app, people)
@@ -66,20 +82,13 @@ def test_an_unfinished_required_task_keeps_the_module_open_until_it_is_finished(
 def test_a_certified_student_stays_done_when_a_task_becomes_required(app, client, auth, people):
     auth.login("hs.an")
     finish_programme(app, client)
-    from .test_practice import PRACTICE
-    from quizapp.models import Lesson
-    from quizapp.practice.parse import read_practice
-
-    with app.app_context():
-        parsed = read_practice(PRACTICE)
-        service.sync_practice(parsed.tasks, {lesson.key: lesson for lesson in db.session.scalars(select(Lesson))})
-        db.session.commit()
+    sync_mini(app)
     status, cells, completed = an_row(app, people)
     assert status == DONE and completed == 1  # the certificate stays issued, and the dashboard agrees
     assert cells[-1] == (False, 1)  # the cell tells the teacher what is still open
 
 
-def test_a_grade_8_task_is_not_asked_of_a_grade_7_student(app, client, auth, people, task):
+def test_a_grade_8_task_is_not_asked_of_a_grade_7_student(app, client, auth, people, mini):
     with app.app_context():
         db.session.scalar(select(PracticeTask)).grades = [8]
         db.session.commit()
@@ -88,8 +97,6 @@ def test_a_grade_8_task_is_not_asked_of_a_grade_7_student(app, client, auth, peo
     with app.app_context():
         assert db.session.scalar(select(Certificate).where(Certificate.user_id == people["hs.an"])) is not None
         student = db.session.get(User, people["hs.an"])
-        from quizapp.services.progress import programme_for
-
         assert [m.practice_left for m in programme_for(student).modules] == [0, 0]
     status, cells, _ = an_row(app, people)
     assert status == DONE and cells == [(True, 0), (True, 0)]
@@ -102,7 +109,7 @@ def test_a_grade_8_task_is_not_asked_of_a_grade_7_student(app, client, auth, peo
         assert [c.practice_left for c in bình.modules] == [0, 1]
 
 
-def test_the_dashboard_query_count_does_not_grow_with_the_class(app, client, auth, people, task):
+def test_the_dashboard_query_count_does_not_grow_with_the_class(app, client, auth, people, mini):
     auth.login("gv.hoa")
     url = f"/giao-vien/lop/{people['klass']}"
     client.get(url)
@@ -114,8 +121,6 @@ def test_the_dashboard_query_count_does_not_grow_with_the_class(app, client, aut
         for number, user_id in enumerate(ids[:10]):
             run = PracticeRun(task_id=task_id, user_id=user_id, content_hash="x", current="xong", reached=[])
             if number % 2:
-                from quizapp.models._base import utcnow
-
                 run.finished_at = utcnow()
             db.session.add(run)
         db.session.commit()
