@@ -71,12 +71,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .jobs.views import bp as jobs_bp
     from .learn.views import bp as learn_bp
-    from .office import manage as _office_manage  # noqa: F401  (adds its routes to office_bp)
+    from .office.manage import bp as office_manage_bp
     from .office.views import bp as office_bp
     from .practice.views import bp as practice_bp
     from .privacy.notice import bp as privacy_bp
-    from .school import manage as _school_manage  # noqa: F401  (adds its routes to school_bp)
     from .school import privacy_views as _school_privacy  # noqa: F401  (adds its routes to school_bp)
+    from .school.manage import bp as school_manage_bp
     from .school.views import bp as school_bp
     from .teach import passwords as _teach_passwords  # noqa: F401  (adds the reset and reprint routes)
     from .teach import practice as _teach_practice  # noqa: F401  (adds the practice funnel routes)
@@ -88,7 +88,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(learn_bp)
     app.register_blueprint(teach_bp)
     app.register_blueprint(school_bp)
+    app.register_blueprint(school_manage_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(office_manage_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(practice_bp)
     app.register_blueprint(privacy_bp)

@@ -64,6 +64,10 @@ class Form(FlaskForm):
             return _Vietnamese()
 
 
+class ConfirmForm(Form):
+    """The one CSRF-only form: a POST button (confirm, delete, reset) protected by the CSRF token."""
+
+
 class TargetForm(Form):
     """A target for one year: grades, share to reach, deadline, whether staff count (school and unit pages)."""
 

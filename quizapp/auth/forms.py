@@ -29,7 +29,3 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new", "Hai lần nhập mật khẩu mới chưa giống nhau."),
         ],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button protected by the CSRF token."""

@@ -12,10 +12,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import release_write_lock
 from ..extensions import db, limiter
+from ..forms import ConfirmForm
 from ..models import Role, User
 from ..models._base import utcnow
 from . import sessions, throttle
-from .forms import ChangePasswordForm, ConfirmForm, LoginForm
+from .forms import ChangePasswordForm, LoginForm
 from .passwords import MIN_LENGTH, password_problem
 
 bp = Blueprint("auth", __name__, template_folder="templates")

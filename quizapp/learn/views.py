@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..auth.forms import ConfirmForm
 from ..database import begin_writing
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Attempt, AttemptStatus, Page
 from ..scope import lesson_or_404, own_attempt_or_404, own_family_entry_or_404, quiz_or_404
 from ..services import attempts as attempt_service

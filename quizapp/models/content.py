@@ -12,7 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._base import utcnow
+from ._base import trusted_html, utcnow
 
 
 class Lesson(db.Model):
@@ -26,6 +26,7 @@ class Lesson(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     minutes: Mapped[int] = mapped_column(default=10)
     body_html: Mapped[str] = mapped_column(Text)
+    body = trusted_html("body_html")
     sources: Mapped[list] = mapped_column(JSON, default=list)
     reviewed_on: Mapped[date | None]
     source_path: Mapped[str] = mapped_column(String(300))
@@ -55,6 +56,7 @@ class Page(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
+    body = trusted_html("body_html")
     source_path: Mapped[str] = mapped_column(String(300))
     content_hash: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
@@ -120,6 +122,9 @@ class QuestionVersion(db.Model):
     prompt_html: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
     explanation_html: Mapped[str] = mapped_column(Text, default="")
+    prompt = trusted_html("prompt_html")
+    body = trusted_html("body_html")
+    explanation = trusted_html("explanation_html")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -136,6 +141,7 @@ class Choice(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
     position: Mapped[int]
     text_html: Mapped[str] = mapped_column(Text)
+    text = trusted_html("text_html")
     is_correct: Mapped[bool] = mapped_column(default=False)
 
     version: Mapped[QuestionVersion] = relationship(back_populates="choices")

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._base import utcnow
+from ._base import trusted_html, utcnow
 from .content import Lesson
 
 
@@ -28,6 +28,8 @@ class PracticeTask(db.Model):
     app: Mapped[str] = mapped_column(String(20))
     intro_html: Mapped[str] = mapped_column(Text, default="")  # the task card: situation + family data
     relative_html: Mapped[str] = mapped_column(Text, default="")  # the `::: nguoi-than` box for the step card
+    intro = trusted_html("intro_html")
+    relative = trusted_html("relative_html")
     card: Mapped[list] = mapped_column(JSON, default=list)  # [{key, label, value}] fictional data
     screens: Mapped[dict] = mapped_column(JSON, default=dict)  # step id -> rendered screen (see practice.parse)
     start: Mapped[str] = mapped_column(String(80))

@@ -1,6 +1,6 @@
 """Unit admins manage their part of the tree: child units, schools, admin accounts and targets.
 
-Registered on the office blueprint (whose before_request lets only unit admins in). Every select offers only
+A blueprint of its own, `office_manage` at /don-vi/quan-ly (only unit admins get in). Every select offers only
 the unit's subtree, so a tampered id fails form validation ("Lựa chọn không hợp lệ."), and the services check
 the scope again before writing.
 """
@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form, TargetForm, refuse
+from ..forms import Form, refuse
 from ..models import Role, School, Target, Unit, User
-from ..scope import current_scope
+from ..scope import current_scope, unit_admin_required
 from ..services.org import (
     GRADES,
     OrgError,
@@ -36,41 +34,20 @@ from ..services.org import (
 from ..services.progress import current_year
 from ..services.slips import make_slips
 from ..services.vietnamese import name_sort_key
-from .views import bp
+from .forms import SchoolAdminForm, SchoolForm, ScopedTargetForm, UnitAdminForm, UnitForm
 
-INVALID_CHOICE = MESSAGES["Not a valid choice."]  # "Lựa chọn không hợp lệ."
-
-
-class UnitForm(Form):
-    parent_id = SelectField("Thuộc đơn vị", coerce=int, invalid_value_message=INVALID_CHOICE)
-    code = StringField("Mã đơn vị", validators=[DataRequired(), Length(max=40)], description="Ví dụ: P-THANHXUAN")
-    name = StringField("Tên đơn vị", validators=[DataRequired(), Length(max=200)])
+bp = Blueprint("office_manage", __name__, url_prefix="/don-vi/quan-ly", template_folder="templates")
 
 
-class SchoolForm(Form):
-    unit_id = SelectField("Thuộc đơn vị", coerce=int, invalid_value_message=INVALID_CHOICE)
-    code = StringField("Mã trường", validators=[DataRequired(), Length(max=40)], description="Ví dụ: THCS-NHANCHINH")
-    name = StringField("Tên trường", validators=[DataRequired(), Length(max=200)])
-
-
-class SchoolAdminForm(Form):
-    school_id = SelectField("Trường", coerce=int, invalid_value_message=INVALID_CHOICE)
-    full_name = StringField("Họ và tên", validators=[DataRequired(), Length(max=120)])
-    username = StringField("Tên đăng nhập (để trống để tự tạo)", validators=[Optional(), Length(max=60)])
-
-
-class UnitAdminForm(Form):
-    unit_id = SelectField("Đơn vị", coerce=int, invalid_value_message=INVALID_CHOICE)
-    full_name = StringField("Họ và tên", validators=[DataRequired(), Length(max=120)])
-    username = StringField("Tên đăng nhập (để trống để tự tạo)", validators=[Optional(), Length(max=60)])
-
-
-class ScopedTargetForm(TargetForm):
-    scope = SelectField("Áp dụng cho")  # "u<id>" for a unit, "s<id>" for a school
+@bp.before_request
+@login_required
+@unit_admin_required
+def require_admin():
+    """Only the office's unit admin manages here (quizapp/scope.py decides what is in their scope)."""
 
 
 @dataclass
-class Scope:
+class OfficeTree:
     """The current unit admin's unit, its subtree in display order, and the schools beneath it."""
 
     unit: Unit
@@ -78,12 +55,12 @@ class Scope:
     schools: list[School]
 
 
-def _scope() -> Scope:
+def _scope() -> OfficeTree:
     unit = current_user.unit
-    return Scope(unit, unit_tree(unit), list(db.session.scalars(schools_in_unit(unit.id))))
+    return OfficeTree(unit, unit_tree(unit), list(db.session.scalars(schools_in_unit(unit.id))))
 
 
-def _forms(scope: Scope, submitted: str | None = None) -> dict[str, Form]:
+def _forms(scope: OfficeTree, submitted: str | None = None) -> dict[str, Form]:
     """Every form of the page, its choices limited to the scope; only the `submitted` one reads the request."""
 
     def build(name: str, cls):
@@ -128,7 +105,7 @@ def _year_end_from_config() -> date:
     return date(int(current_app.config["CURRENT_SCHOOL_YEAR"][:4]) + 1, 5, 31)
 
 
-def _render(scope: Scope, forms: dict[str, Form]) -> str:
+def _render(scope: OfficeTree, forms: dict[str, Form]) -> str:
     """The page: every unit of the subtree with its schools beneath it, their admins and their targets."""
     unit_ids = [u.id for u, _ in scope.tree]
     school_ids = [s.id for s in scope.schools]
@@ -169,13 +146,13 @@ def _render(scope: Scope, forms: dict[str, Form]) -> str:
     )
 
 
-@bp.route("/quan-ly")
+@bp.route("")
 def manage():
     scope = _scope()
     return _render(scope, _forms(scope))
 
 
-@bp.route("/quan-ly/don-vi", methods=["POST"])
+@bp.route("/don-vi", methods=["POST"])
 def add_unit():
     scope = _scope()
     forms = _forms(scope, "unit")
@@ -189,11 +166,11 @@ def add_unit():
         else:
             db.session.commit()
             flash(f"Đã thêm đơn vị {unit.name} ({unit.code}).", "success")
-            return redirect(url_for("office.manage"))
+            return redirect(url_for("office_manage.manage"))
     return _render(scope, forms)
 
 
-@bp.route("/quan-ly/truong", methods=["POST"])
+@bp.route("/truong", methods=["POST"])
 def add_school():
     scope = _scope()
     forms = _forms(scope, "school")
@@ -207,11 +184,11 @@ def add_school():
         else:
             db.session.commit()
             flash(f"Đã thêm trường {school.name} ({school.code}).", "success")
-            return redirect(url_for("office.manage"))
+            return redirect(url_for("office_manage.manage"))
     return _render(scope, forms)
 
 
-@bp.route("/quan-ly/can-bo-truong", methods=["POST"])
+@bp.route("/can-bo-truong", methods=["POST"])
 def add_school_admin():
     scope = _scope()
     forms = _forms(scope, "school_admin")
@@ -234,7 +211,7 @@ def add_school_admin():
     return _render(scope, forms)
 
 
-@bp.route("/quan-ly/can-bo-don-vi", methods=["POST"])
+@bp.route("/can-bo-don-vi", methods=["POST"])
 def add_unit_admin():
     scope = _scope()
     forms = _forms(scope, "unit_admin")
@@ -253,7 +230,7 @@ def add_unit_admin():
     return _render(scope, forms)
 
 
-@bp.route("/quan-ly/chi-tieu", methods=["POST"])
+@bp.route("/chi-tieu", methods=["POST"])
 def set_unit_target():
     scope = _scope()
     forms = _forms(scope, "target")
@@ -280,7 +257,7 @@ def set_unit_target():
             owner = school.name if school else unit.name
             db.session.commit()
             flash(f"Đã lưu chỉ tiêu năm học {year.name} cho {owner}.", "success")
-            return redirect(url_for("office.manage"))
+            return redirect(url_for("office_manage.manage"))
     return _render(scope, forms)
 
 

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..auth.forms import ConfirmForm
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import PracticeTask
 from ..services.certificates import award_if_complete
 from ..services.progress import learner_grade

@@ -1,22 +1,19 @@
 """School admins manage their own school: classes of the current year, teacher accounts, the target, a new year.
 
-Registered on the school blueprint (whose before_request lets only school admins in). Nothing here takes a
+A blueprint of its own, `school_manage` at /truong/quan-ly (only school admins get in). Nothing here takes a
 school id: the school is always the admin's own, and the services check it again before writing.
 """
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
 
 from ..extensions import db
-from ..forms import MESSAGES, Form, TargetForm, refuse
+from ..forms import Form, TargetForm, refuse
 from ..models import Enrollment, Role, SchoolClass, User
-from ..scope import current_scope
+from ..scope import current_scope, school_admin_required
 from ..services.org import (
     GRADES,
     OrgError,
@@ -36,29 +33,16 @@ from ..services.progress import current_year
 from ..services.slips import make_slips
 from ..services.targets import effective_target
 from ..services.vietnamese import name_sort_key
-from .views import bp
+from .forms import ClassForm, NewYearForm, TeacherForm
 
-INVALID_CHOICE = MESSAGES["Not a valid choice."]  # "Lựa chọn không hợp lệ."
-
-
-class ClassForm(Form):
-    name = StringField("Tên lớp", validators=[DataRequired(), Length(max=20)])
-    grade = SelectField(
-        "Khối",
-        coerce=int,
-        choices=[SelectChoice(g, f"Khối {g}") for g in GRADES],
-        default=7,
-        invalid_value_message=INVALID_CHOICE,
-    )
+bp = Blueprint("school_manage", __name__, url_prefix="/truong/quan-ly", template_folder="templates")
 
 
-class TeacherForm(Form):
-    full_name = StringField("Họ và tên", validators=[DataRequired(), Length(max=120)])
-    username = StringField("Tên đăng nhập (để trống để tự tạo)", validators=[Optional(), Length(max=60)])
-
-
-class NewYearForm(Form):
-    to_year = SelectField("Năm học mới")
+@bp.before_request
+@login_required
+@school_admin_required
+def require_admin():
+    """Only the school's admin manages here (quizapp/scope.py decides what is in their scope)."""
 
 
 def _new_year_choices() -> list[tuple[str, str]]:
@@ -137,12 +121,12 @@ def _render(forms: dict[str, Form]) -> str:
     )
 
 
-@bp.route("/quan-ly")
+@bp.route("")
 def manage():
     return _render(_forms())
 
 
-@bp.route("/quan-ly/lop", methods=["POST"])
+@bp.route("/lop", methods=["POST"])
 def add_class():
     forms = _forms("klass")
     form = forms["klass"]
@@ -157,11 +141,11 @@ def add_class():
         else:
             db.session.commit()
             flash(f"Đã thêm lớp {school_class.name} (năm học {year.name}).", "success")
-            return redirect(url_for("school.manage"))
+            return redirect(url_for("school_manage.manage"))
     return _render(forms)
 
 
-@bp.route("/quan-ly/giao-vien", methods=["POST"])
+@bp.route("/giao-vien", methods=["POST"])
 def add_teacher():
     forms = _forms("teacher")
     form = forms["teacher"]
@@ -182,7 +166,7 @@ def add_teacher():
     return _render(forms)
 
 
-@bp.route("/quan-ly/chi-tieu", methods=["POST"])
+@bp.route("/chi-tieu", methods=["POST"])
 def set_school_target():
     forms = _forms("target")
     form = forms["target"]
@@ -203,11 +187,11 @@ def set_school_target():
         else:
             db.session.commit()
             flash(f"Đã lưu chỉ tiêu năm học {year.name} của trường.", "success")
-            return redirect(url_for("school.manage"))
+            return redirect(url_for("school_manage.manage"))
     return _render(forms)
 
 
-@bp.route("/quan-ly/nam-hoc-moi", methods=["POST"])
+@bp.route("/nam-hoc-moi", methods=["POST"])
 def new_year():
     """Move the classes up one grade into the chosen year and show what happened.
 

@@ -13,10 +13,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from ..auth.forms import ConfirmForm
 from ..database import writes_on_get
 from ..downloads import send_download
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import AuditAction, Role, User
 from ..privacy.services import erase_student, export_student
 from ..scope import current_scope, school_student_or_404

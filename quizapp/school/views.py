@@ -7,8 +7,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from .. import clock, report_views
-from ..auth.forms import ConfirmForm
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import Role, School, SchoolClass, TeacherAssignment, User
 from ..scope import class_or_404, current_scope, school_admin_required
 from ..services.charts import timeline_chart

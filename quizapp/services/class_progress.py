@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -185,8 +186,15 @@ class QuestionStat:
         return self.correct * 100 // self.answers if self.answers else 0
 
     @property
-    def top_wrong(self) -> tuple[str, int] | None:
-        return self.wrong_choices.most_common(1)[0] if self.wrong_choices else None
+    def prompt(self) -> Markup:
+        return Markup(self.prompt_html)  # rendered at content sync with raw HTML disabled
+
+    @property
+    def top_wrong(self) -> tuple[Markup, int] | None:
+        if not self.wrong_choices:
+            return None
+        text_html, picks = self.wrong_choices.most_common(1)[0]
+        return Markup(text_html), picks
 
 
 def question_stats(school_class: SchoolClass) -> list[QuestionStat]:

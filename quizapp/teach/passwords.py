@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..models import AuditAction, SchoolClass, User
 from ..scope import class_or_404, student_or_404
 from ..services import audit

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..auth.forms import ConfirmForm
 from ..database import writes_on_get
 from ..downloads import send_download
 from ..extensions import db
+from ..forms import ConfirmForm
 from ..jobs.runner import cleanup as cleanup_jobs
 from ..jobs.runner import enqueue, forget_result
 from ..jobs.runner import result_path as job_result_path
