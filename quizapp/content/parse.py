@@ -602,22 +602,9 @@ class _Content:
         )
 
     def question(self, source: _Source, tokens: list[Token]) -> ParsedQuestion | None:
+        """One `## question {#key}` section: heading, optional body, choices or steps, explanation."""
         line = tokens[0].map[0] + 1
-        heading = tokens[1].content
-        match = QUESTION_ATTRS.search(heading)
-        key, flags = "", ""
-        if match:
-            key, flags = match.group(1), match.group(2)
-            heading = heading[: match.start()]
-        if not key:
-            source.error(line, "câu hỏi thiếu mã ở cuối dòng, ví dụ `## Ai được cấp tài khoản? {#ai-duoc-cap}`")
-        elif not ID_PATTERN.match(key):
-            source.error(line, f"mã câu hỏi `{key}` chỉ được dùng chữ thường không dấu, chữ số và dấu gạch ngang")
-        unknown_flags = [f for f in flags.split() if f != ".nhieu-dap-an"]
-        if unknown_flags:
-            source.error(line, f"đánh dấu không có: {' '.join(unknown_flags)} (chỉ có `.nhieu-dap-an`)")
-        if not heading.strip():
-            source.error(line, "câu hỏi chưa có nội dung sau `## `")
+        key, flags, heading = self.question_heading(source, line, tokens[1].content)
         rest = tokens[3:]  # after heading_open, inline, heading_close
         list_at = next(
             (i for i, t in enumerate(rest) if t.level == 0 and t.type in ("bullet_list_open", "ordered_list_open")),
@@ -632,6 +619,48 @@ class _Content:
         body_tokens, list_tokens, after = rest[:list_at], rest[list_at : list_end + 1], rest[list_end + 1 :]
         ordered = list_tokens[0].type == "ordered_list_open"
         links = _Links(self, source)
+        choices = self.question_choices(source, list_tokens, ordered, links)
+        explanation_tokens = self.question_explanation(source, after, line)
+        kind = self.question_kind(source, line, ordered, choices, ".nhieu-dap-an" in flags)
+        prompt_tokens = MD.parseInline(heading.strip(), {})
+        rewrite_urls(prompt_tokens, links, line)
+        _check_images_have_alt(body_tokens, source, line)
+        question = ParsedQuestion(
+            key=key,
+            kind=kind,
+            line=line,
+            prompt_html=MD.renderer.render(prompt_tokens, MD.options, {}),
+            body_html=self.body_html(source, body_tokens),
+            explanation_html=self.body_html(source, explanation_tokens[1:-1]),
+            choices=choices,
+        )
+        fingerprint = [kind, question.prompt_html, question.body_html, question.explanation_html]
+        fingerprint += [[c.text_html, c.is_correct] for c in choices]
+        question.content_hash = hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest()
+        return question
+
+    @staticmethod
+    def question_heading(source: _Source, line: int, heading: str) -> tuple[str, str, str]:
+        """Split `Question text {#key .flags}` into key, flags and text, reporting what is missing or unknown."""
+        match = QUESTION_ATTRS.search(heading)
+        key, flags = "", ""
+        if match:
+            key, flags = match.group(1), match.group(2)
+            heading = heading[: match.start()]
+        if not key:
+            source.error(line, "câu hỏi thiếu mã ở cuối dòng, ví dụ `## Ai được cấp tài khoản? {#ai-duoc-cap}`")
+        elif not ID_PATTERN.match(key):
+            source.error(line, f"mã câu hỏi `{key}` chỉ được dùng chữ thường không dấu, chữ số và dấu gạch ngang")
+        unknown_flags = [f for f in flags.split() if f != ".nhieu-dap-an"]
+        if unknown_flags:
+            source.error(line, f"đánh dấu không có: {' '.join(unknown_flags)} (chỉ có `.nhieu-dap-an`)")
+        if not heading.strip():
+            source.error(line, "câu hỏi chưa có nội dung sau `## `")
+        return key, flags, heading
+
+    @staticmethod
+    def question_choices(source: _Source, list_tokens: list[Token], ordered: bool, links: _Links) -> list[ParsedChoice]:
+        """The `- [ ]`/`- [x]` choices, or the `1.` steps in their right order, one line each."""
         choices: list[ParsedChoice] = []
         for i, token in enumerate(list_tokens):
             if token.type != "list_item_open" or token.level != 1:
@@ -666,6 +695,11 @@ class _Content:
             inline_tokens = MD.parseInline(text, {})
             rewrite_urls(inline_tokens, links, item_line)
             choices.append(ParsedChoice(MD.renderer.render(inline_tokens, MD.options, {}), is_correct, text))
+        return choices
+
+    @staticmethod
+    def question_explanation(source: _Source, after: list[Token], line: int) -> list[Token]:
+        """The `> Giải thích: …` block after the choices (required), with its prefix removed."""
         explanation_tokens: list[Token] = []
         for token in after:
             if (
@@ -680,31 +714,14 @@ class _Content:
                 where = token.map[0] + 1 if token.map else line
                 source.error(where, "sau các lựa chọn chỉ được có phần giải thích bắt đầu bằng `> `")
                 break
-        kind = self.question_kind(source, line, ordered, choices, ".nhieu-dap-an" in flags)
         if not explanation_tokens:
             source.error(line, "câu hỏi thiếu phần giải thích: thêm một dòng `> Giải thích: …` sau các lựa chọn")
-        else:
-            for token in explanation_tokens:
-                if token.type == "inline":
-                    token.content = EXPLANATION_PREFIX.sub("", token.content, count=1)
-                    token.children = MD.parseInline(token.content, {})[0].children
-                    break
-        prompt_tokens = MD.parseInline(heading.strip(), {})
-        rewrite_urls(prompt_tokens, links, line)
-        _check_images_have_alt(body_tokens, source, line)
-        question = ParsedQuestion(
-            key=key,
-            kind=kind,
-            line=line,
-            prompt_html=MD.renderer.render(prompt_tokens, MD.options, {}),
-            body_html=self.body_html(source, body_tokens),
-            explanation_html=self.body_html(source, explanation_tokens[1:-1]),
-            choices=choices,
-        )
-        fingerprint = [kind, question.prompt_html, question.body_html, question.explanation_html]
-        fingerprint += [[c.text_html, c.is_correct] for c in choices]
-        question.content_hash = hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest()
-        return question
+        for token in explanation_tokens:
+            if token.type == "inline":
+                token.content = EXPLANATION_PREFIX.sub("", token.content, count=1)
+                token.children = MD.parseInline(token.content, {})[0].children
+                break
+        return explanation_tokens
 
     @staticmethod
     def question_kind(source: _Source, line: int, ordered: bool, choices: list[ParsedChoice], many: bool) -> str:
