@@ -68,6 +68,7 @@ def test_a_student_walks_a_task_with_a_wrong_action_a_branch_and_fields(app, cli
 
     wrong = step(client, "trang-chu", 1).get_data(as_text=True)  # Ví giấy tờ
     assert 'role="alert"' in wrong and "Ví giấy tờ chỉ để xem giấy tờ." in wrong
+    assert "&lt;" not in wrong, "stored HTML is shown as HTML, not escaped"
     assert shown_screen(wrong) == "trang-chu"
 
     assert step(client, "trang-chu", 0).status_code == 302

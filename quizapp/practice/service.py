@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import selectinload
 
@@ -194,11 +195,16 @@ def current_screen(run: PracticeRun, task: PracticeTask) -> dict:
     return task.screens[run.current]
 
 
+def screen_markup(screen: dict) -> dict:
+    """The screen with its stored HTML as Markup: rendered at content sync from Markdown with raw HTML off."""
+    return {**screen, "title_html": Markup(screen["title_html"]), "html": Markup(screen["html"])}
+
+
 @dataclass
 class StepResult:
     screen: dict
     ok: bool
-    feedback_html: str = ""  # trusted: rendered from the task file at content sync
+    feedback_html: Markup = Markup("")  # trusted: rendered from the task file at content sync
     message: str = ""  # plain text, e.g. the stale-step message
     finished: bool = False
     field_errors: tuple[str, ...] = ()
@@ -225,7 +231,7 @@ def take_step(run: PracticeRun, task: PracticeTask, shown: str | None, action_in
         _mistake(run, task, screen["id"], action["label"])
         if action["target"]:
             _move(run, task, action["target"])
-        return StepResult(task.screens[run.current], ok=False, feedback_html=action["feedback_html"])
+        return StepResult(task.screens[run.current], ok=False, feedback_html=Markup(action["feedback_html"]))
     wrong_fields = tuple(
         f["label"]
         for f in screen["fields"]

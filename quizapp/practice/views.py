@@ -42,7 +42,9 @@ def run(key: str):
         if last is None:
             return render_template("practice/start.html", task=task, form=form)
         screen = service.current_screen(last, task)
-        return render_template("practice/run.html", task=task, run=last, screen=screen, form=form, result=None)
+        return render_template(
+            "practice/run.html", task=task, run=last, screen=service.screen_markup(screen), form=form, result=None
+        )
     if not form.validate_on_submit():
         abort(400)
     if run is None:  # finished (or never started) and a stale page posted a step
@@ -55,7 +57,9 @@ def run(key: str):
     db.session.commit()
     if result.ok:
         return redirect(url_for("practice.run", key=task.key))
-    return render_template("practice/run.html", task=task, run=run, screen=result.screen, form=form, result=result)
+    return render_template(
+        "practice/run.html", task=task, run=run, screen=service.screen_markup(result.screen), form=form, result=result
+    )
 
 
 @bp.route("/<key>/bat-dau", methods=["POST"])
