@@ -56,36 +56,24 @@ def _user_or_none() -> User | None:
 # --- Decorators for whole areas --------------------------------------------------------------------
 
 
-def staff_required(view):
-    """Students get 403 on staff pages (after login_required has sent anonymous visitors to log in)."""
+def _area(flag: str):
+    """A decorator for a whole area: 403 unless the request's scope has `flag` (login_required runs first)."""
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_scope().is_staff:
-            abort(403)
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not getattr(current_scope(), flag):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return wrapped
+        return wrapped
 
-
-def school_admin_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_scope().is_school_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+    return decorator
 
 
-def unit_admin_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_scope().is_unit_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+staff_required = _area("is_staff")  # students get 403 on staff pages
+school_admin_required = _area("is_school_admin")
+unit_admin_required = _area("is_unit_admin")
 
 
 # --- Loaders: load and authorise in one step --------------------------------------------------------
