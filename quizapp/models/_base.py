@@ -1,8 +1,10 @@
 """Helpers shared by the model modules."""
 
+import enum
 from datetime import UTC, datetime
 
 from markupsafe import Markup
+from sqlalchemy import CheckConstraint
 
 
 def utcnow() -> datetime:
@@ -22,3 +24,9 @@ class trusted_html:  # noqa: N801  (used like @property)
 
     def __get__(self, obj, owner=None):
         return self if obj is None else Markup(getattr(obj, self.column) or "")
+
+
+def one_of(column: str, values: type[enum.StrEnum], name: str) -> CheckConstraint:
+    """A CHECK constraint generated from a StrEnum, so the database and the code name the same values."""
+    listed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)

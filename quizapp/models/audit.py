@@ -6,6 +6,7 @@ student (a tombstone row, see services/privacy) also removes their name from eve
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -16,7 +17,7 @@ from ._base import utcnow
 from .people import User
 
 
-class AuditAction:
+class AuditAction(enum.StrEnum):
     ROSTER_IMPORT = "roster_import"
     ACCOUNT_CREATE = "account_create"
     PASSWORD_RESET = "password_reset"

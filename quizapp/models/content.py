@@ -6,13 +6,14 @@ a new QuestionVersion, so every attempt can still be shown exactly as it was tak
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._base import trusted_html, utcnow
+from ._base import one_of, trusted_html, utcnow
 
 
 class Lesson(db.Model):
@@ -82,13 +83,11 @@ class Quiz(db.Model):
     questions: Mapped[list[Question]] = relationship(back_populates="quiz", order_by="Question.position")
 
 
-class QuestionKind:
+class QuestionKind(enum.StrEnum):
     ONE = "one"  # exactly one correct choice
     MANY = "many"  # one or more correct choices, the student ticks all of them
     TRUE_FALSE = "true_false"
     ORDER = "order"  # put the steps of a procedure in order
-
-    ALL = (ONE, MANY, TRUE_FALSE, ORDER)
 
 
 class Question(db.Model):
@@ -113,7 +112,7 @@ class QuestionVersion(db.Model):
     __tablename__ = "question_version"
     __table_args__ = (
         UniqueConstraint("question_id", "number", name="uq_question_version_number"),
-        CheckConstraint("kind IN ('one', 'many', 'true_false', 'order')", name="kind_known"),
+        one_of("kind", QuestionKind, name="kind_known"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)

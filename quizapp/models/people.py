@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ._base import utcnow
+from ._base import one_of, utcnow
 
 if TYPE_CHECKING:
     from .org import Enrollment, School, SchoolClass, Unit
@@ -39,7 +39,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "user"
     __table_args__ = (
-        CheckConstraint("role IN ('student', 'teacher', 'school_admin', 'unit_admin')", name="role_known"),
+        one_of("role", Role, name="role_known"),
         CheckConstraint("(role = 'unit_admin') = (unit_id IS NOT NULL)", name="unit_admin_has_unit"),
         CheckConstraint("role = 'unit_admin' OR school_id IS NOT NULL", name="others_have_school"),
         UniqueConstraint("school_id", "student_code", name="uq_user_school_student_code"),

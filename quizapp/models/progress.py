@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._base import utcnow
+from ._base import one_of, utcnow
 from .content import Lesson, QuestionVersion, Quiz
 from .people import User
 
@@ -27,7 +28,7 @@ class LessonProgress(db.Model):
     lesson: Mapped[Lesson] = relationship()
 
 
-class AttemptStatus:
+class AttemptStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
 
@@ -37,7 +38,7 @@ class Attempt(db.Model):
 
     __tablename__ = "attempt"
     __table_args__ = (
-        CheckConstraint("status IN ('in_progress', 'submitted')", name="status_known"),
+        one_of("status", AttemptStatus, name="status_known"),
         # At most one open attempt per learner and quiz, even under a double click.
         Index(
             "uq_attempt_one_open",
@@ -93,7 +94,7 @@ class AttemptQuestion(db.Model):
     version: Mapped[QuestionVersion] = relationship()
 
 
-class OutreachStatus:
+class OutreachStatus(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
@@ -104,7 +105,7 @@ class FamilyOutreach(db.Model):
 
     __tablename__ = "family_outreach"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status_known"),
+        one_of("status", OutreachStatus, name="status_known"),
         # Two quick submits of the same entry (double click, two tabs) store it once, even under concurrency.
         # (A unique index, not a constraint: SQLite adds it without rebuilding the table.)
         Index("uq_family_outreach_entry", "student_id", "relation", "service", "helped_on", unique=True),
