@@ -93,22 +93,22 @@ def quiz_or_404(key: str) -> Quiz:
     return quiz
 
 
-def own_attempt_or_404(attempt_id: int) -> Attempt:
-    """A learner's own attempt; anyone else's answers 404 so that its existence is not revealed."""
-    attempt = db.session.get(Attempt, attempt_id)
+def _own_or_404(model, row_id: int, owner_column: str):
+    """A row that belongs to the current learner; anyone else's answers 404 so that its existence is not revealed."""
+    row = db.session.get(model, row_id)
     scope = current_scope()
-    if attempt is None or scope.user is None or attempt.user_id != scope.user.id:
+    if row is None or scope.user is None or getattr(row, owner_column) != scope.user.id:
         abort(404)
-    return attempt
+    return row
+
+
+def own_attempt_or_404(attempt_id: int) -> Attempt:
+    return _own_or_404(Attempt, attempt_id, "user_id")
 
 
 def own_family_entry_or_404(entry_id: int) -> FamilyOutreach:
-    """A learner's own note of helping a relative; anyone else's answers 404."""
-    entry = db.session.get(FamilyOutreach, entry_id)
-    scope = current_scope()
-    if entry is None or scope.user is None or entry.student_id != scope.user.id:
-        abort(404)
-    return entry
+    """A learner's own note of helping a relative."""
+    return _own_or_404(FamilyOutreach, entry_id, "student_id")
 
 
 def class_or_404(class_id: int) -> SchoolClass:
