@@ -85,12 +85,33 @@ def test_school_admin_sees_the_school_against_the_target(client, auth, people, t
     assert "<svg" in html and "Đường cần đạt" in html
 
 
-def test_unit_admin_roll_up_furthest_from_target_first(client, auth, people, tree):
+def test_province_lists_its_wards_furthest_from_target_first_and_each_ward_its_schools(client, auth, people, tree):
     auth.login("so.admin")
     html = client.get("/don-vi/").get_data(as_text=True)
     assert "<strong>2/7</strong>" in html  # 2 of 7 students of grades 7-8 in the three schools
-    assert html.index("THCS B") < html.index("THCS C") < html.index("THCS A")  # 0%, 25%, 50%
-    assert "Phường Thanh Xuân" in html and "Phường C" in html
+    assert html.index("Phường C") < html.index("Phường Thanh Xuân")  # 1/4 = 25 %, then 1/3
+    assert "THCS A" not in html and "THCS C" not in html  # the wards' schools are one click further
+    assert f'href="/don-vi/?don-vi={people["unit"]}"' in html
+    by_name = client.get("/don-vi/?sap-xep=ten").get_data(as_text=True)
+    assert by_name.index("Phường C") < by_name.index("Phường Thanh Xuân")
+
+    ward = client.get(f"/don-vi/?don-vi={people['unit']}").get_data(as_text=True)
+    assert "<strong>1/3</strong>" in ward and "chỉ tiêu 90%" in ward  # the province's target, inherited
+    assert ward.index("THCS B") < ward.index("THCS A")  # 0 %, then 50 %
+    assert "THCS C" not in ward
+    assert 'href="/don-vi/">Sở GDĐT</a> › Phường Thanh Xuân' in ward  # back to the province
+    assert f"/don-vi/do-phu.xlsx?don-vi={people['unit']}" in ward and "/don-vi/bao-cao" not in ward
+    school = client.get(f"/don-vi/truong/{people['school']}").get_data(as_text=True)
+    assert f'href="/don-vi/?don-vi={people["unit"]}">Các trường</a>' in school  # back to the ward's schools
+
+
+def test_a_ward_is_opened_only_from_above(client, auth, people, tree):
+    auth.login("pc.admin")
+    for unit_id in (tree["province"], people["unit"], 999_999, "x"):
+        assert client.get(f"/don-vi/?don-vi={unit_id}").status_code == 404
+        assert client.get(f"/don-vi/do-phu.csv?don-vi={unit_id}").status_code == 404
+    own = client.get(f"/don-vi/?don-vi={tree['ward_c']}").get_data(as_text=True)
+    assert "THCS C" in own and "THCS A" not in own
 
 
 def test_ward_admin_sees_only_the_schools_beneath_it(client, auth, people, tree):
@@ -156,6 +177,11 @@ def test_unit_export_has_a_sheet_per_level_and_csv_is_formula_safe(app, client, 
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Trường", "Khối", "Lớp"] and len(rows) == 5  # one row per class of grades 7-8
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    ward = load_workbook(io.BytesIO(client.get(f"/don-vi/do-phu.xlsx?don-vi={tree['ward_c']}").data))
+    assert [row[1] for row in ward["Trường"].iter_rows(min_row=2, values_only=True)] == [
+        "=cmd|' /C calc'!A0",
+        "THCS C",
+    ]  # one ward's schools only
 
 
 def test_cli_writes_the_same_report(app, runner, people, tree, tmp_path):

@@ -8,7 +8,7 @@ from flask_login import login_required
 from .. import clock, report_views
 from ..extensions import db
 from ..models import SchoolYear, Unit
-from ..scope import current_scope, school_class_or_404, school_or_404, unit_admin_required
+from ..scope import current_scope, school_class_or_404, school_or_404, unit_admin_required, unit_or_404
 from ..services.charts import timeline_chart
 from ..services.class_progress import DONE, class_report
 from ..services.coverage import completions_timeline, school_coverage, unit_coverage
@@ -37,31 +37,63 @@ def _my_unit() -> Unit:
     return db.session.get(Unit, current_scope().own_unit_id)
 
 
+def _unit_asked() -> Unit:
+    """The office's own unit, or with ?don-vi=<id> a unit beneath it (404 outside the subtree)."""
+    if "don-vi" in request.args:
+        return unit_or_404(request.args.get("don-vi", 0, type=int))
+    return _my_unit()
+
+
+# Orders of the rows of the overview: the child units and the schools alike (both have these attributes).
 SORTS = {
-    "xa-nhat": ("Xa chỉ tiêu nhất", lambda s: (-s.shortfall, -s.gap, s.school.name)),
-    "ten": ("Tên trường", lambda s: s.school.name),
-    "ti-le": ("Tỉ lệ cao nhất", lambda s: (-s.total.percent, s.school.name)),
-    "so-hoc-sinh": ("Số học sinh", lambda s: (-s.total.enrolled, s.school.name)),
+    "xa-nhat": ("Xa chỉ tiêu nhất", lambda s: (-s.shortfall, -s.gap, s.name)),
+    "ten": ("Tên", lambda s: s.name),
+    "ti-le": ("Tỉ lệ cao nhất", lambda s: (-s.total.percent, s.name)),
+    "so-hoc-sinh": ("Số học sinh", lambda s: (-s.total.enrolled, s.name)),
 }
 
 
 @bp.route("/")
 def overview():
-    year, unit = _year(), _my_unit()
-    coverage = unit_coverage(unit, year)
+    """The office's unit, or with ?don-vi=<id> a unit beneath it: the child units (a province's wards) rolled
+    up with a link each, then the schools attached to the unit itself. A province thus shows ~30 wards, not
+    600 schools; a ward shows its schools."""
+    year, unit = _year(), _unit_asked()
+    coverage = unit_coverage(unit, year, per_class=False)
     sort = request.args.get("sap-xep", "xa-nhat")
     if sort not in SORTS:
         sort = "xa-nhat"
-    coverage.schools.sort(key=SORTS[sort][1])
-    total = coverage.total
+    children = sorted(coverage.children, key=SORTS[sort][1])
+    schools = sorted(coverage.direct_schools, key=SORTS[sort][1])
+    path = [u for u in coverage.path if current_scope().manages_unit(u.id)]
+    own = unit.id == current_scope().own_unit_id
     school_ids = [s.school.id for s in coverage.schools]
-    chart = timeline_chart(completions_timeline(school_ids, year, coverage.target, total.enrolled), clock.today())
-    return render_template("office/overview.html", coverage=coverage, year=year, chart=chart, sorts=SORTS, sort=sort)
+    chart = timeline_chart(
+        completions_timeline(school_ids, year, coverage.target, coverage.total.enrolled), clock.today()
+    )
+    return render_template(
+        "office/overview.html",
+        coverage=coverage,
+        children=children,
+        schools=schools,
+        path=path,
+        own=own,
+        here={} if own else {"don-vi": unit.id},  # the links of the page keep the unit shown
+        year=year,
+        chart=chart,
+        sorts=SORTS,
+        sort=sort,
+    )
+
+
+def _back_to(school) -> dict:
+    """The overview that lists the school: the office's own, or the unit beneath it the school belongs to."""
+    return {} if school.unit_id == current_scope().own_unit_id else {"don-vi": school.unit_id}
 
 
 @bp.route("/do-phu.<fmt>")
 def export_coverage(fmt: str):
-    year, unit = _year(), _my_unit()
+    year, unit = _year(), _unit_asked()
     tables = unit_tables(unit_coverage(unit, year), year.name, clock.today())
     return coverage_download(tables, fmt, f"do-phu-{unit.code}-{year.name}")
 
@@ -75,7 +107,12 @@ def school(school_id: int):
         completions_timeline([school.id], year, coverage.target, coverage.total.enrolled), clock.today()
     )
     return render_template(
-        "office/school.html", coverage=coverage, year=year, chart=chart, names=current_scope().may_see_names(school.id)
+        "office/school.html",
+        coverage=coverage,
+        year=year,
+        chart=chart,
+        names=current_scope().may_see_names(school.id),
+        back=_back_to(school),
     )
 
 
@@ -87,7 +124,7 @@ def school_class(school_id: int, class_id: int):
         abort(403)
     report = class_report(school_class)
     not_done = [row for row in report.rows if row.status != DONE]
-    return render_template("office/class.html", school=school, report=report, not_done=not_done)
+    return render_template("office/class.html", school=school, report=report, not_done=not_done, back=_back_to(school))
 
 
 # --- Official reports of the unit itself (shared with the school blueprint: quizapp/report_views.py) ---

@@ -92,6 +92,14 @@ class SchoolCoverage:
         return dict(sorted(grades.items()))
 
     @property
+    def name(self) -> str:
+        return self.school.name
+
+    @property
+    def meets_target(self) -> bool:
+        return bool(self.total.enrolled) and self.gap == 0
+
+    @property
     def gap(self) -> int:
         return self.total.gap(self.target.percent)
 
@@ -101,14 +109,13 @@ class SchoolCoverage:
         return max(0.0, self.target.percent - self.total.percent)
 
 
-@dataclass
-class UnitCoverage:
-    unit: Unit
-    target: TargetView
-    schools: list[SchoolCoverage]
-    children: list[tuple[Unit, Counts, int]]  # direct child units: totals and number of schools
+class _RollUp:
+    """Sums over a list of schools (a unit's whole subtree, or one child unit's part of it)."""
 
-    @cached_property  # read many times per page (sorting, rows, sums); the classes are final by then
+    schools: list[SchoolCoverage]
+    target: TargetView
+
+    @cached_property  # read many times per page (sorting, rows, sums); the schools are final by then
     def total(self) -> Counts:
         total = Counts()
         for s in self.schools:
@@ -122,9 +129,44 @@ class UnitCoverage:
             total.add(s.staff)
         return total
 
-    @property
+    @cached_property
     def schools_meeting_target(self) -> int:
-        return sum(1 for s in self.schools if s.total.enrolled and s.gap == 0)
+        return sum(1 for s in self.schools if s.meets_target)
+
+    @property
+    def gap(self) -> int:
+        return self.total.gap(self.target.percent)
+
+    @property
+    def shortfall(self) -> float:
+        return max(0.0, self.target.percent - self.total.percent)
+
+
+@dataclass
+class UnitRow(_RollUp):
+    """A direct child unit (a ward under the province): the schools anywhere beneath it, rolled up."""
+
+    unit: Unit
+    target: TargetView
+    schools: list[SchoolCoverage]
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass
+class UnitCoverage(_RollUp):
+    unit: Unit
+    target: TargetView
+    schools: list[SchoolCoverage]  # every school beneath the unit, at any depth
+    children: list[UnitRow]  # the direct child units, by name
+    path: list[Unit] = field(default_factory=list)  # the units above, the root first (for breadcrumbs)
+
+    @property
+    def direct_schools(self) -> list[SchoolCoverage]:
+        """Schools attached to the unit itself; those deeper down are reached through `children`."""
+        return [s for s in self.schools if s.school.unit_id == self.unit.id]
 
 
 def unit_subtree_ids(unit_id: int) -> set[int]:
@@ -200,30 +242,39 @@ def _has_started(user_id_column):
     )
 
 
-def _coverage(schools: list[School], year: SchoolYear, tree: _Tree) -> list[SchoolCoverage]:
-    """Two queries whatever the number of schools: classes from the enrolment flags, then staff."""
+def _coverage(schools: list[School], year: SchoolYear, tree: _Tree, per_class: bool = True) -> list[SchoolCoverage]:
+    """Two queries whatever the number of schools: classes from the enrolment flags, then staff.
+
+    `per_class=False` sums per school and grade instead (a row per grade, no class name): what the unit
+    pages and reports show, and a tenth of the rows to carry for a province."""
     result = {s.id: SchoolCoverage(s, tree.school_target(s)) for s in schools}
     if not result:
         return []
+    grades = sorted({g for coverage in result.values() for g in coverage.target.grades})
+    level = (SchoolClass.id, SchoolClass.name) if per_class else ()
     rows = db.session.execute(
         select(
-            SchoolClass.id,
             SchoolClass.school_id,
             SchoolClass.grade,
-            SchoolClass.name,
             func.count(Enrollment.id),
             func.count(Enrollment.id).filter(Enrollment.has_started),
             func.count(Enrollment.completed_at),
             func.coalesce(func.sum(Enrollment.families_confirmed), 0),
+            *level,
         )
         .select_from(SchoolClass)
         .outerjoin(Enrollment, Enrollment.class_id == SchoolClass.id)
-        .where(SchoolClass.school_year_id == year.id, SchoolClass.school_id.in_(list(result)))
-        .group_by(SchoolClass.id, SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
+        .where(
+            SchoolClass.school_year_id == year.id,
+            SchoolClass.school_id.in_(list(result)),
+            SchoolClass.grade.in_(grades),  # the other grades never count: not even read
+        )
+        .group_by(SchoolClass.school_id, SchoolClass.grade, *level)
     )
-    for class_id, school_id, grade, name, enrolled, began, done, fams in rows:
+    for school_id, grade, enrolled, began, done, fams, *cls in rows:
         coverage = result[school_id]
         if grade in coverage.target.grades:
+            class_id, name = cls if cls else (0, "")
             coverage.classes.append(ClassCoverage(enrolled, began, done, int(fams), class_id, name, grade))
     staff_rows = db.session.execute(
         select(
@@ -252,24 +303,34 @@ def school_coverage(school: School, year: SchoolYear) -> SchoolCoverage:
     return _coverage([school], year, tree)[0]
 
 
-def unit_coverage(unit: Unit, year: SchoolYear) -> UnitCoverage:
-    """Every school beneath the unit, furthest from its target first, and the direct child units."""
+def unit_coverage(unit: Unit, year: SchoolYear, per_class: bool = True) -> UnitCoverage:
+    """Every school beneath the unit, furthest from its target first, and the direct child units rolled up.
+
+    The pages and reports pass `per_class=False` (totals per school and grade); the exports list classes."""
     units = _units_around(unit.id, with_subtree=True)
     below = _Tree.subtree_of(units, unit.id)
     schools = list(db.session.scalars(select(School).where(School.unit_id.in_(below)).order_by(School.name)))
     tree = _Tree(year, units, [s.id for s in schools])
-    coverages = _coverage(schools, year, tree)
+    coverages = _coverage(schools, year, tree, per_class)
     coverages.sort(key=lambda s: (-s.shortfall, -s.gap, s.school.name))
-    children = []
-    for child in sorted(tree.children.get(unit.id, []), key=lambda u: u.name):
-        below = tree.subtree(child.id)
-        counts, n = Counts(), 0
-        for s in coverages:
-            if s.school.unit_id in below:
-                counts.add(s.total)
-                n += 1
-        children.append((child, counts, n))
-    return UnitCoverage(unit, tree.unit_target(unit.id), coverages, children)
+    # Each school goes to the child unit it lies beneath: one walk up per school's unit, not a scan per child.
+    child_of: dict[int, int] = {}
+    for child in tree.children.get(unit.id, []):
+        for unit_id in tree.subtree(child.id):
+            child_of[unit_id] = child.id
+    parts: dict[int, list[SchoolCoverage]] = defaultdict(list)
+    for s in coverages:
+        if s.school.unit_id in child_of:
+            parts[child_of[s.school.unit_id]].append(s)
+    children = [
+        UnitRow(child, tree.unit_target(child.id), parts[child.id])
+        for child in sorted(tree.children.get(unit.id, []), key=lambda u: u.name)
+    ]
+    path, parent = [], unit.parent_id
+    while parent is not None and parent in units and len(path) < len(units):  # len: a cycle cannot hang it
+        path.insert(0, units[parent])
+        parent = units[parent].parent_id
+    return UnitCoverage(unit, tree.unit_target(unit.id), coverages, children, path)
 
 
 @dataclass

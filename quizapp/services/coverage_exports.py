@@ -68,7 +68,7 @@ def school_tables(coverage: SchoolCoverage, year_name: str, today: date) -> list
 
 def unit_tables(coverage: UnitCoverage, year_name: str, today: date) -> list[Table]:
     target = coverage.target.percent
-    rows = [[child.name, n, *_counts(counts, target)] for child, counts, n in coverage.children]
+    rows = [[row.name, len(row.schools), *_counts(row.total, row.target.percent)] for row in coverage.children]
     rows.append([f"Toàn {coverage.unit.name}", len(coverage.schools), *_counts(coverage.total, target)])
     note = f"{coverage.unit.name} – năm học {year_name} – số liệu ngày {today:%d/%m/%Y}"
     units = Table("Đơn vị", ["Đơn vị", "Số trường", *COUNT_HEADERS], rows, note=note)
