@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 # Vietnamese alphabetical order; f, j, w, z (foreign names) sit where the Latin alphabet puts them.
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
@@ -47,6 +48,9 @@ def _word_key(word: str) -> tuple[tuple[int, ...], int]:
     return tuple(ranks), tone
 
 
+# Pure, and asked for the same names on every class page: remembered. About 700 bytes a name, so the
+# bound keeps it under 12 MB a worker (some 400 classes of names).
+@lru_cache(maxsize=16384)
 def name_sort_key(full_name: str) -> tuple:
     """Class-list order: given name (last word) first, then family and middle names; letters before tones."""
     words = normalize_text(full_name).split(" ")
