@@ -34,8 +34,11 @@ STATUS_LABELS = {NOT_STARTED: "Chưa bắt đầu", IN_PROGRESS: "Đang học", 
 STUCK_AFTER_FAILS = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleCell:
+    """One student's state in one module. The derived flags are worked out once, when the cell is made:
+    the dashboard reads each of them several times for 40 students x 11 modules."""
+
     opened: bool = False
     read: bool = False
     attempts: int = 0
@@ -43,44 +46,38 @@ class ModuleCell:
     passed: bool = False
     has_quiz: bool = True
     practice_left: int = 0  # required practice tasks of the lesson not finished yet
+    done: bool = field(init=False)
+    started: bool = field(init=False)
+    stuck: bool = field(init=False)
 
-    @property
-    def done(self) -> bool:
-        return self.read and (self.passed or not self.has_quiz) and not self.practice_left
-
-    @property
-    def started(self) -> bool:
-        return self.opened or self.attempts > 0
-
-    @property
-    def stuck(self) -> bool:
-        return self.has_quiz and not self.passed and self.attempts >= STUCK_AFTER_FAILS
+    def __post_init__(self) -> None:
+        self.done = self.read and (self.passed or not self.has_quiz) and not self.practice_left
+        self.started = self.opened or self.attempts > 0
+        self.stuck = self.has_quiz and not self.passed and self.attempts >= STUCK_AFTER_FAILS
 
 
-@dataclass
+@dataclass(slots=True)
 class StudentRow:
+    """A student's line; like the cells, its summary is worked out once, when it is made."""
+
     student: User
     modules: list[ModuleCell]
-    last_activity: object = None
     certified: bool = False  # completed the programme once (it stays reached if content grows later)
+    done_count: int = field(init=False)
+    status: str = field(init=False)
+    stuck: bool = field(init=False)
 
-    @property
-    def done_count(self) -> int:
-        return sum(m.done for m in self.modules)
-
-    @property
-    def status(self) -> str:
-        if self.certified or (self.modules and all(m.done for m in self.modules)):
-            return DONE
-        return IN_PROGRESS if any(m.started for m in self.modules) else NOT_STARTED
+    def __post_init__(self) -> None:
+        self.done_count = sum(m.done for m in self.modules)
+        if self.certified or (self.modules and self.done_count == len(self.modules)):
+            self.status = DONE
+        else:
+            self.status = IN_PROGRESS if any(m.started for m in self.modules) else NOT_STARTED
+        self.stuck = any(m.stuck for m in self.modules)
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
-
-    @property
-    def stuck(self) -> bool:
-        return any(m.stuck for m in self.modules)
 
 
 @dataclass
@@ -100,6 +97,10 @@ class ClassReport:
         return self.counts[DONE]
 
     @property
+    def stuck_count(self) -> int:
+        return sum(row.stuck for row in self.rows)
+
+    @property
     def percent(self) -> int:
         return self.completed * 100 // self.enrolled if self.enrolled else 0
 
@@ -110,56 +111,83 @@ class ClassReport:
         return max(0, needed - self.completed)
 
 
+def _enrolled(school_class: SchoolClass):
+    return select(User).join(Enrollment, Enrollment.student_id == User.id).where(Enrollment.class_id == school_class.id)
+
+
 def class_students(school_class: SchoolClass) -> list[User]:
-    students = db.session.scalars(
-        select(User).join(Enrollment, Enrollment.student_id == User.id).where(Enrollment.class_id == school_class.id)
-    ).all()
+    students = db.session.scalars(_enrolled(school_class)).all()
     return sorted(students, key=lambda s: name_sort_key(s.full_name))
 
 
 def class_report(school_class: SchoolClass) -> ClassReport:
-    """Progress of every enrolled student, including those who never logged in."""
-    students = class_students(school_class)
+    """Progress of every enrolled student, including those who never logged in.
+
+    A fixed number of queries. Progress and attempts come as plain tuples (not ORM objects) and the
+    per-cell loop touches no ORM attribute: for 40 students x 11 modules that was most of the page's time.
+    """
+    # A certificate is one row per user at most (unique), so the outer join adds none.
+    students = sorted(
+        db.session.execute(
+            _enrolled(school_class)
+            .add_columns(Certificate.id.is_not(None))
+            .outerjoin(Certificate, Certificate.user_id == User.id)
+        ).all(),
+        key=lambda row: name_sort_key(row[0].full_name),
+    )
     lessons = programme_lessons(school_class.grade)
+    modules = [(lesson.id, lesson.quiz.id if lesson.quiz else None) for lesson in lessons]
     member_ids = select(Enrollment.student_id).where(Enrollment.class_id == school_class.id)
-    progress = {
-        (p.user_id, p.lesson_id): p
-        for p in db.session.scalars(select(LessonProgress).where(LessonProgress.user_id.in_(member_ids)))
-    }
-    quiz_ids = [lesson.quiz.id for lesson in lessons if lesson.quiz]
-    submitted = Attempt.status == AttemptStatus.SUBMITTED
-    attempt_rows = db.session.execute(
-        select(
-            Attempt.user_id,
-            Attempt.quiz_id,
-            func.count(Attempt.id).filter(submitted),
-            func.max(Attempt.score_percent),
-            func.count(Attempt.id).filter(Attempt.passed.is_(True)),
-            func.count(Attempt.id),
-            func.max(Attempt.started_at),
+    # (student, lesson) -> read to the end; a row at all means the lesson was opened.
+    read = {
+        (user_id, lesson_id): bool(finished)
+        for user_id, lesson_id, finished in db.session.execute(
+            select(LessonProgress.user_id, LessonProgress.lesson_id, LessonProgress.finished_at.is_not(None)).where(
+                LessonProgress.user_id.in_(member_ids)
+            )
         )
-        .where(Attempt.user_id.in_(member_ids), Attempt.quiz_id.in_(quiz_ids))
-        .group_by(Attempt.user_id, Attempt.quiz_id)
-    ).all()
-    attempts = {(r[0], r[1]): r[2:] for r in attempt_rows}
-    practice_left = unfinished_required_by_student(member_ids, [lesson.id for lesson in lessons], school_class.grade)
-    certified = set(db.session.scalars(select(Certificate.user_id).where(Certificate.user_id.in_(member_ids))))
+    }
+    submitted = Attempt.status == AttemptStatus.SUBMITTED
+    # (student, quiz) -> (submitted attempts, best score, passed); a row at all means the module was opened.
+    attempts = {
+        (user_id, quiz_id): (count, best, passes > 0)
+        for user_id, quiz_id, count, best, passes in db.session.execute(
+            select(
+                Attempt.user_id,
+                Attempt.quiz_id,
+                func.count(Attempt.id).filter(submitted),
+                func.max(Attempt.score_percent),
+                func.count(Attempt.id).filter(Attempt.passed.is_(True)),
+            )
+            .where(
+                Attempt.user_id.in_(member_ids),
+                Attempt.quiz_id.in_([quiz_id for _, quiz_id in modules if quiz_id is not None]),
+            )
+            .group_by(Attempt.user_id, Attempt.quiz_id)
+        )
+    }
+    practice_left = unfinished_required_by_student(member_ids, [lesson_id for lesson_id, _ in modules], school_class.grade)
+    no_tries = (0, None, False)
     rows = []
-    for student in students:
-        cells, last = [], None
-        for lesson in lessons:
-            cell = ModuleCell(has_quiz=lesson.quiz is not None, practice_left=practice_left[(student.id, lesson.id)])
-            read = progress.get((student.id, lesson.id))
-            if read:
-                cell.opened, cell.read = True, read.finished_at is not None
-                last = max(filter(None, [last, read.last_opened_at]))
-            if lesson.quiz and (student.id, lesson.quiz.id) in attempts:
-                count, best, passes, any_count, started = attempts[(student.id, lesson.quiz.id)]
-                cell.attempts, cell.best_score, cell.passed = count, best, passes > 0
-                cell.opened = cell.opened or any_count > 0
-                last = max(filter(None, [last, started]))
-            cells.append(cell)
-        rows.append(StudentRow(student, cells, last, student.id in certified))
+    for student, certified in students:
+        student_id = student.id
+        cells = []
+        for lesson_id, quiz_id in modules:
+            was_read = read.get((student_id, lesson_id))
+            tries = attempts.get((student_id, quiz_id)) if quiz_id is not None else None
+            count, best, passed = tries or no_tries
+            cells.append(
+                ModuleCell(
+                    opened=was_read is not None or tries is not None,
+                    read=bool(was_read),
+                    attempts=count,
+                    best_score=best,
+                    passed=passed,
+                    has_quiz=quiz_id is not None,
+                    practice_left=practice_left[(student_id, lesson_id)],
+                )
+            )
+        rows.append(StudentRow(student, cells, bool(certified)))
     report = ClassReport(school_class, lessons, rows, effective_target(school_class.school, school_class.school_year))
     report.counts = Counter(row.status for row in rows)
     return report
