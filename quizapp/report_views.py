@@ -95,14 +95,15 @@ def index(issuer: Issuer):
     year = current_year()
     if year is None:
         abort(404)
-    figures = service.figures_now(year, **issuer.scope)
     if request.method == "GET":
+        figures = service.figures_now(year, **issuer.scope)
         previous = service.last_report(**issuer.scope)
         form = ReportForm(data=service.default_texts(figures, previous, signer_name=current_user.full_name))
     else:
         form = ReportForm()
         if form.validate_on_submit() and form.issue.data:
-            return _issue(issuer, year, form)
+            return _issue(issuer, year, form)  # issuing reads the figures itself, under the issuer's lock
+        figures = service.figures_now(year, **issuer.scope)
     reports = db.session.scalars(service.reports_of(**issuer.scope)).all()
     years = {y.id: y.name for y in db.session.scalars(select(SchoolYear))} if reports else {}
     texts = service.clean_texts(form.texts())

@@ -190,6 +190,26 @@ def test_unit_defaults_list_schools_furthest_from_target_first(app, org):
     assert defaults["signer_title"] == "THỦ TRƯỞNG ĐƠN VỊ" and defaults["symbol"] == "BC-P-TX"
 
 
+def test_a_province_reports_per_ward_not_per_school(app, client, auth, org):
+    with app.app_context():
+        year = db.session.get(SchoolYear, org["year"])
+        province = db.session.get(Unit, org["province"])
+        figures = service.figures_for_unit(unit_coverage(province, year), year, date(2026, 11, 25))
+        assert figures["table"]["headers"][0] == "Đơn vị"
+        assert figures["table"]["rows"] == [
+            ["Phường Khương Đình", 2, 0, 0.0, 2],  # furthest from the 90 % first
+            ["Phường Thanh Xuân", 15, 7, 46.7, 7],
+        ]
+        assert figures["table"]["total"] == ["Tổng cộng", 17, 7, 41.2, 9]
+        assert figures["schools"] == {"count": 3, "meeting_target": 0}
+        body = service.default_texts(figures)["body"]
+    assert "3 trường trực thuộc có 17 học sinh khối 7, 8" in body and "theo từng đơn vị trực thuộc" in body
+    auth.login("so.admin")
+    url = post_report(client, "/don-vi", symbol="BC-SO").headers["Location"]
+    document, _ = document_and_panel(client.get(url).get_data(as_text=True))
+    assert document.index("Phường Khương Đình") < document.index("Phường Thanh Xuân") and SCHOOL not in document
+
+
 def test_defaults_reuse_the_signer_of_the_previous_report(client, auth, org):
     auth.login("bgh.lqd")
     post_report(client, "/truong", signer_name="Đỗ Văn Hiệu Trưởng", place="Thanh Xuân")

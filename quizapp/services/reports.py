@@ -142,9 +142,15 @@ def figures_for_school(coverage: SchoolCoverage, year: SchoolYear, today: date |
 
 
 def figures_for_unit(coverage: UnitCoverage, year: SchoolYear, today: date | None = None) -> dict:
-    """The unit's coverage as plain JSON: totals, staff, a row per school furthest from its target first."""
+    """The unit's coverage as plain JSON: totals, staff, and a row per child unit (a province's wards), then per
+    school attached to the unit itself, furthest from its target first; the page shows the same rows."""
     unit, target, total = coverage.unit, coverage.target, coverage.total
-    schools = sorted(coverage.schools, key=lambda s: (-s.shortfall, -s.gap, s.school.name))
+
+    def furthest_first(rows):
+        return sorted(rows, key=lambda r: (-r.shortfall, -r.gap, r.name))
+
+    rows = furthest_first(coverage.children) + furthest_first(coverage.direct_schools)
+    label = "Trường" if not coverage.children else "Đơn vị, trường" if coverage.direct_schools else "Đơn vị"
     return {
         "version": FIGURES_VERSION,
         "scope": "unit",
@@ -158,8 +164,8 @@ def figures_for_unit(coverage: UnitCoverage, year: SchoolYear, today: date | Non
         "staff": _staff(coverage.staff),
         "schools": {"count": len(coverage.schools), "meeting_target": coverage.schools_meeting_target},
         "table": {
-            "headers": ["Trường", *TABLE_HEADERS],
-            "rows": [_row(s.school.name, s.total, s.target.percent) for s in schools],
+            "headers": [label, *TABLE_HEADERS],
+            "rows": [_row(r.name, r.total, r.target.percent) for r in rows],
             "total": _row("Tổng cộng", total, target.percent),
         },
     }
@@ -177,7 +183,7 @@ def figures_now(
     _one_issuer(school, unit)
     if school is not None:
         return figures_for_school(school_coverage(school, year), year, today)
-    return figures_for_unit(unit_coverage(unit, year), year, today)
+    return figures_for_unit(unit_coverage(unit, year, per_class=False), year, today)  # no class is listed
 
 
 # --- Default texts ---------------------------------------------------------------------------------------
@@ -213,7 +219,11 @@ def default_body(figures: dict) -> str:
             f"{vn_int(tot['enrolled'])} học sinh khối {grades}"
         )
         schools = f" {vn_int(s['meeting_target'])}/{vn_int(s['count'])} trường đã đạt chỉ tiêu."
-        detail = "Số liệu chi tiết theo từng trường (trường xa chỉ tiêu nhất xếp trước) như bảng dưới đây."
+        per = {  # the first column of the table says what its rows are (figures_for_unit)
+            "Trường": "từng trường (trường xa chỉ tiêu nhất xếp trước)",
+            "Đơn vị": "từng đơn vị trực thuộc (đơn vị xa chỉ tiêu nhất xếp trước)",
+        }.get(figures["table"]["headers"][0], "từng đơn vị trực thuộc, rồi từng trường trực thuộc trực tiếp")
+        detail = f"Số liệu chi tiết theo {per} như bảng dưới đây."
     result = (
         f"{who}; {vn_int(tot['completed'])} em ({vn_percent(tot['percent'])}%) đã hoàn thành chương trình, "
         f"so với chỉ tiêu {t['percent']}%{deadline}; {reached}.{schools}"
