@@ -14,9 +14,8 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.logging import default_handler
-from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL `integer`; SQLite's limit (2**63 - 1) is higher
@@ -118,7 +117,9 @@ def install(app: Flask) -> None:
         # Logged-in pages and the public certificate check both show children's names.
         if request.endpoint == "static" or "Cache-Control" in response.headers:
             return response
-        if current_user.is_authenticated or request.blueprint == "verify":
+        # Flask-Login keeps "_user_id" in the session of a logged-in browser: no need to reload the user here,
+        # after the request's commit has expired it.
+        if session.get("_user_id") is not None or request.blueprint == "verify":
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response

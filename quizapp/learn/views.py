@@ -18,7 +18,7 @@ from ..services import outreach as outreach_service
 from ..services.certificates import award_if_complete, certificate_of, format_code
 from ..services.guides import family_guide
 from ..services.progress import (
-    lesson_progress,
+    lesson_for_reading,
     opening_needs_recording,
     programme_for,
     record_lesson_opened,
@@ -41,13 +41,16 @@ def home():
 @bp.route("/bai-hoc/<key>")
 @login_required
 def lesson(key: str):
-    lesson = lesson_or_404(key)
-    progress = lesson_progress(current_user, lesson)
+    found = lesson_for_reading(current_user, key)
+    if found is None:
+        abort(404)
+    lesson, progress = found
     if opening_needs_recording(progress):
         begin_writing()
         progress = record_lesson_opened(current_user, lesson)
         db.session.commit()
-    return render_template("learn/lesson.html", lesson=lesson, progress=progress, form=ConfirmForm())
+    # The form at the end of the lesson is a CSRF token and a button: no form object to build per view.
+    return render_template("learn/lesson.html", lesson=lesson, progress=progress)
 
 
 @bp.route("/bai-hoc/<key>/da-doc", methods=["POST"])
@@ -98,37 +101,39 @@ def attempt(attempt_id: int):
         if request.method == "POST":
             flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
         return redirect(url_for("learn.result", attempt_id=attempt.id))
-    questions = attempt_service.shown_questions(attempt)
     form = ConfirmForm()
     unanswered = []
     if request.method == "POST" and form.validate_on_submit():
-        responses = attempt_service.read_responses(questions, request.form)
+        # Saving and grading read the answer key as plain rows; the full questions load only to show the page.
+        sheet = attempt_service.answer_sheet(attempt)
+        responses = attempt_service.read_responses(sheet, request.form)
         action = request.form.get("action", "save")
-        missing = [q for q in questions if not _answered(q, responses)]
+        missing = [q for q in sheet if not _answered(q, responses)]
         if action == "submit_anyway" or (action == "submit" and not missing):
-            submitted = attempt_service.submit(attempt, questions, responses)
+            submitted = attempt_service.submit(attempt, sheet, responses)
             if submitted and attempt.passed:
                 award_if_complete(current_user)
             db.session.commit()
             if not submitted:
                 flash("Bài này đã được nộp và chấm rồi; kết quả không thay đổi.", "info")
-            return redirect(url_for("learn.result", attempt_id=attempt.id))
-        if not attempt_service.save_answers(attempt, questions, responses):
+            return redirect(url_for("learn.result", attempt_id=attempt_id))
+        if not attempt_service.save_answers(attempt, sheet, responses):
             db.session.rollback()
-            return redirect(url_for("learn.result", attempt_id=attempt.id))
+            return redirect(url_for("learn.result", attempt_id=attempt_id))
         db.session.commit()
         if request.headers.get("X-Autosave"):
             return ("", 204)
         if action == "submit":
-            unanswered = [q.item.position + 1 for q in missing]
+            unanswered = [q.position + 1 for q in missing]
         else:
             flash("Đã lưu câu trả lời. Em có thể làm tiếp bất cứ lúc nào.", "success")
-            return redirect(url_for("learn.attempt", attempt_id=attempt.id))
+            return redirect(url_for("learn.attempt", attempt_id=attempt_id))
+    questions = attempt_service.shown_questions(attempt)
     return render_template("learn/attempt.html", attempt=attempt, questions=questions, form=form, unanswered=unanswered)
 
 
 def _answered(question, responses) -> bool:
-    return attempt_service.is_answered(question.kind, responses.get(question.item.position), len(question.choices))
+    return attempt_service.is_answered(question.kind, responses.get(question.position), len(question.choices))
 
 
 @bp.route("/ket-qua/<int:attempt_id>")

@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,6 +30,7 @@ __all__ = [
     "open_attempt",
     "read_responses",
     "save_answers",
+    "answer_sheet",
     "shown_questions",
     "start_or_resume",
     "submit",
@@ -132,6 +133,14 @@ class ShownQuestion:
     choices: list[Choice]
 
     @property
+    def id(self) -> int:
+        return self.item.id
+
+    @property
+    def position(self) -> int:
+        return self.item.position
+
+    @property
     def kind(self) -> str:
         return self.version.kind
 
@@ -162,7 +171,47 @@ def shown_questions(attempt: Attempt) -> list[ShownQuestion]:
     return shown
 
 
-def read_responses(questions: Sequence[ShownQuestion], form: Mapping) -> dict[int, list[int]]:
+@dataclass(frozen=True)
+class SheetQuestion:
+    """What saving and grading need of one drawn question, read as plain rows: no text, no ORM objects."""
+
+    id: int
+    position: int
+    kind: str
+    response: list[int] | None
+    choices: list[ShownChoice]  # in the order shown
+
+
+def answer_sheet(attempt: Attempt) -> list[SheetQuestion]:
+    """An attempt's questions with their choices' answer key, in one query (the submit and autosave path)."""
+    rows = db.session.execute(
+        select(
+            AttemptQuestion.id,
+            AttemptQuestion.position,
+            AttemptQuestion.response,
+            AttemptQuestion.choice_order,
+            QuestionVersion.kind,
+            Choice.id,
+            Choice.is_correct,
+            Choice.position,
+        )
+        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+        .join(Choice, Choice.version_id == QuestionVersion.id)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .order_by(AttemptQuestion.position)
+    ).all()
+    items: dict[int, tuple] = {}
+    choices: dict[int, dict[int, ShownChoice]] = {}
+    for item_id, position, response, order, kind, choice_id, is_right, step in rows:
+        items.setdefault(item_id, (position, response, order, kind))
+        choices.setdefault(item_id, {})[choice_id] = ShownChoice(is_right, step)
+    return [
+        SheetQuestion(item_id, position, kind, response, [choices[item_id][cid] for cid in order])
+        for item_id, (position, response, order, kind) in items.items()
+    ]
+
+
+def read_responses(questions: Sequence[ShownQuestion | SheetQuestion], form: Mapping) -> dict[int, list[int]]:
     """Turn submitted form fields into responses; values that were never offered are dropped.
 
     Choice questions post `q<position>` with the shown index; ORDER questions post
@@ -170,7 +219,7 @@ def read_responses(questions: Sequence[ShownQuestion], form: Mapping) -> dict[in
     """
     responses: dict[int, list[int]] = {}
     for question in questions:
-        position, count = question.item.position, len(question.choices)
+        position, count = question.position, len(question.choices)
         if question.kind == "order":
             numbers = [_int_in(form.get(f"q{position}-{i}"), 1, count) or 0 for i in range(count)]
             responses[position] = numbers if any(numbers) else []
@@ -203,18 +252,21 @@ def _claim(attempt: Attempt, **values) -> bool:
     return result.rowcount == 1
 
 
-def save_answers(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict[int, list[int]]) -> bool:
+def save_answers(
+    attempt: Attempt, questions: Sequence[ShownQuestion | SheetQuestion], responses: dict[int, list[int]]
+) -> bool:
     """Keep the answers given so far; refused (False) once the attempt has been submitted."""
     if not _claim(attempt, saved_at=utcnow()):
         return False
-    for question in questions:
-        if question.item.position in responses:
-            question.item.response = responses[question.item.position]
-    db.session.flush()
+    rows = [{"id": q.id, "response": responses[q.position]} for q in questions if q.position in responses]
+    _write_questions(rows)
+    _keep_loaded(questions, rows)
     return True
 
 
-def submit(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict[int, list[int]]) -> bool:
+def submit(
+    attempt: Attempt, questions: Sequence[ShownQuestion | SheetQuestion], responses: dict[int, list[int]]
+) -> bool:
     """Grade the attempt once. A second submit (double click, back button) changes nothing: False.
 
     Graded in memory first, then written in two statements: the attempt's conditional UPDATE (status and
@@ -223,11 +275,10 @@ def submit(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict
     now = utcnow()
     rows, correct = [], 0
     for question in questions:
-        response = responses.get(question.item.position, question.item.response)
-        shown = [ShownChoice(c.is_correct, c.position) for c in question.choices]
-        right = is_correct(question.kind, shown, response)
+        response = responses.get(question.position, question.response)
+        right = is_correct(question.kind, question.choices, response)
         correct += right
-        rows.append({"id": question.item.id, "response": response, "is_correct": right})
+        rows.append({"id": question.id, "response": response, "is_correct": right})
     total = attempt.question_count
     result = {
         "correct_count": correct,
@@ -243,12 +294,30 @@ def submit(attempt: Attempt, questions: Sequence[ShownQuestion], responses: dict
     if claimed.rowcount != 1:
         db.session.refresh(attempt)
         return False
-    if rows:
-        db.session.execute(update(AttemptQuestion), rows)  # ORM bulk UPDATE by primary key: one executemany
+    _write_questions(rows)
     # Keep the loaded objects equal to what was written, without another round trip or flush.
     for name, value in {"status": AttemptStatus.SUBMITTED, "submitted_at": now, "saved_at": now, **result}.items():
         set_committed_value(attempt, name, value)
-    for question, row in zip(questions, rows, strict=True):
-        set_committed_value(question.item, "response", row["response"])
-        set_committed_value(question.item, "is_correct", row["is_correct"])
+    _keep_loaded(questions, rows)
     return True
+
+
+def _write_questions(rows: list[dict]) -> None:
+    """One executemany UPDATE by primary key. Core, not the ORM's bulk UPDATE: a seventh of the CPU per submit."""
+    if not rows:
+        return
+    table = AttemptQuestion.__table__
+    columns = [name for name in rows[0] if name != "id"]
+    statement = table.update().where(table.c.id == bindparam("row_id"))
+    statement = statement.values({name: bindparam(name) for name in columns})
+    db.session.execute(statement, [{"row_id": row["id"], **{n: row[n] for n in columns}} for row in rows])
+
+
+def _keep_loaded(questions: Sequence[ShownQuestion | SheetQuestion], rows: list[dict]) -> None:
+    """Make loaded AttemptQuestion objects (when the caller holds them) show what was just written."""
+    items = {q.id: q.item for q in questions if isinstance(q, ShownQuestion)}
+    for row in rows:
+        if row["id"] in items:
+            for name, value in row.items():
+                if name != "id":
+                    set_committed_value(items[row["id"]], name, value)

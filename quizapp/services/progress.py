@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -160,10 +160,15 @@ def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
 REOPEN_WINDOW = timedelta(minutes=10)
 
 
-def lesson_progress(user: User, lesson: Lesson) -> LessonProgress | None:
-    return db.session.scalar(
-        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
-    )
+def lesson_for_reading(user: User, key: str) -> tuple[Lesson, LessonProgress | None] | None:
+    """An active lesson with its quiz and this learner's progress, in one query (the lesson page's hot path)."""
+    row = db.session.execute(
+        select(Lesson, LessonProgress)
+        .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & (LessonProgress.user_id == user.id))
+        .where(Lesson.key == key, Lesson.active)
+        .options(joinedload(Lesson.quiz))
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 def opening_needs_recording(progress: LessonProgress | None) -> bool:
