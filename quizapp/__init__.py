@@ -62,7 +62,10 @@ def register_extensions(app: Flask) -> None:
     @app.before_request
     def declare_write_intent() -> None:
         view = app.view_functions.get(request.endpoint or "")
-        writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            writes = getattr(view, "writes_on_get", False)
+        else:
+            writes = not getattr(view, "reads_first", False)
         declare_request(writes)
 
 

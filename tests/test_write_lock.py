@@ -59,3 +59,34 @@ def test_a_lesson_page_renders_without_the_write_lock(app, client, auth, people,
         response = client.get("/bai-hoc/tai-khoan")  # records the lesson as opened: a write
     assert response.status_code == 200
     assert seen and all(seen)
+
+
+def test_a_quiz_submit_grades_without_the_write_lock_and_writes_with_it(app, client, auth, people, sqlite_only, monkeypatch):
+    """Reading the answer key and grading run unlocked; the write lock is taken only for the writes."""
+    from quizapp.services import attempts
+
+    from .helpers import answers_for, post_attempt, start_quiz
+
+    auth.login("hs.an", PASSWORD)
+    attempt_id = start_quiz(client, "tai-khoan")
+    fields = answers_for(app, attempt_id)
+    while_grading, while_writing = [], []
+    real_read, real_submit = attempts.read_responses, attempts.submit
+
+    def reading(*args, **kwargs):
+        while_grading.append(_can_take_write_lock(app))
+        return real_read(*args, **kwargs)
+
+    def submitting(attempt, *args, **kwargs):
+        submitted = real_submit(attempt, *args, **kwargs)
+        while_writing.append(_can_take_write_lock(app))
+        return submitted
+
+    monkeypatch.setattr(attempts, "read_responses", reading)
+    monkeypatch.setattr(attempts, "submit", submitting)
+    response = post_attempt(client, attempt_id, fields, action="submit")
+    assert response.status_code == 302 and "/ket-qua/" in response.headers["Location"]
+    assert while_grading == [True]  # another worker could write meanwhile
+    assert while_writing == [False]  # the submit's own writes hold it until the commit
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đạt" in result or "đạt" in result

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..database import begin_writing
+from ..database import begin_writing, reads_first
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..models import Attempt, AttemptStatus, Page
@@ -95,6 +95,7 @@ def start_quiz(key: str):
 
 @bp.route("/lam-bai/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
+@reads_first
 def attempt(attempt_id: int):
     attempt = own_attempt_or_404(attempt_id)
     if attempt.is_submitted:
@@ -109,6 +110,7 @@ def attempt(attempt_id: int):
         responses = attempt_service.read_responses(sheet, request.form)
         action = request.form.get("action", "save")
         missing = [q for q in sheet if not _answered(q, responses)]
+        begin_writing()  # the write lock from here to the commit: two or three statements
         if action == "submit_anyway" or (action == "submit" and not missing):
             submitted = attempt_service.submit(attempt, sheet, responses)
             if submitted and attempt.passed:
