@@ -26,7 +26,16 @@ from limits.storage import Storage
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
+from ..extensions import db, limiter
+
+# The only views with limits. Every other request skips Flask-Limiter's per-request work (limiter.request_filter).
+LIMITED_ENDPOINTS = frozenset({"auth.login"})
+
+
+@limiter.request_filter
+def _not_rate_limited() -> bool:
+    return request.endpoint not in LIMITED_ENDPOINTS
+
 
 PER_ACCOUNT = "10 per 5 minutes"
 PER_ADDRESS = "30 per minute;200 per hour"
