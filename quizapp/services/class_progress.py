@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -188,6 +188,13 @@ def class_report(school_class: SchoolClass) -> ClassReport:
                 )
             )
         rows.append(StudentRow(student, cells, bool(certified)))
+    # The target and the page need the class's school and year: one query loads both onto the class
+    # (instead of a lazy load each).
+    db.session.scalars(
+        select(SchoolClass)
+        .where(SchoolClass.id == school_class.id)
+        .options(joinedload(SchoolClass.school), joinedload(SchoolClass.school_year))
+    ).one()
     report = ClassReport(school_class, lessons, rows, effective_target(school_class.school, school_class.school_year))
     report.counts = Counter(row.status for row in rows)
     return report
