@@ -52,12 +52,22 @@ def test_states_counts_and_filters(app, client, auth, people):
     assert "Hoàn thành chương trình: <strong>1/3</strong> học sinh (33%)" in html
     assert "Còn <strong>2</strong> học sinh nữa để đạt chỉ tiêu." in html
     assert "Hoàng Chưa Vào" in html  # never logged in, still listed
+    # The filter chips count each state, and who needs help (two failed tries, no pass).
+    for chip in ("Tất cả (3)", "Hoàn thành (1)", "Đang học (1)", "Chưa bắt đầu (1)", "Cần giúp (1)"):
+        assert chip in html, chip
     done = client.get(url + "?trang-thai=hoan-thanh").get_data(as_text=True)
     assert names_in_order(done) == ["Nguyễn Văn An"]
     started = client.get(url + "?trang-thai=dang-hoc").get_data(as_text=True)
     assert names_in_order(started) == ["Trần Thị Bình"]
     assert names_in_order(client.get(url + "?trang-thai=chua-bat-dau").get_data(as_text=True)) == ["Hoàng Chưa Vào"]
     assert names_in_order(client.get(url + "?trang-thai=can-giup").get_data(as_text=True)) == ["Trần Thị Bình"]
+    # Bình's first module: tried twice, failed, so flagged; the student who never came shows only dashes.
+    rows = re.findall(r"<tr class=\"st-[^\"]+\">(.*?)</tr>", html, re.S)
+    binh = next(r for r in rows if "Trần Thị Bình" in r)
+    assert "cell-stuck" in binh and "Điểm cao nhất, 2 lượt" in binh and "cần giúp" in binh
+    never = next(r for r in rows if "Hoàng Chưa Vào" in r)
+    assert never.count('<span class="muted">–</span>') == len(re.findall(r"<th scope=\"col\" title=", html))
+    assert "cell-" not in never
 
 
 def test_target_of_the_school_is_used(app, client, auth, people):
