@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -306,11 +307,18 @@ def _write_questions(rows: list[dict]) -> None:
     """One executemany UPDATE by primary key. Core, not the ORM's bulk UPDATE: a seventh of the CPU per submit."""
     if not rows:
         return
+    columns = tuple(name for name in rows[0] if name != "id")
+    db.session.execute(
+        _question_update(columns), [{"row_id": row["id"], **{n: row[n] for n in columns}} for row in rows]
+    )
+
+
+@functools.cache
+def _question_update(columns: tuple[str, ...]):
+    """The UPDATE statement for these columns, built once per process (two shapes: autosave and submit)."""
     table = AttemptQuestion.__table__
-    columns = [name for name in rows[0] if name != "id"]
     statement = table.update().where(table.c.id == bindparam("row_id"))
-    statement = statement.values({name: bindparam(name) for name in columns})
-    db.session.execute(statement, [{"row_id": row["id"], **{n: row[n] for n in columns}} for row in rows])
+    return statement.values({name: bindparam(name) for name in columns})
 
 
 def _keep_loaded(questions: Sequence[ShownQuestion | SheetQuestion], rows: list[dict]) -> None:
