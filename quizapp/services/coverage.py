@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
-from sqlalchemy import exists, func, or_, select, text
+from sqlalchemy import exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from .. import clock
@@ -72,7 +72,7 @@ class ClassCoverage(Counts):
 
 @dataclass
 class SchoolCoverage:
-    school: School
+    school: School  # or a row of its id, code, name and unit_id (unit_coverage: all that is read)
     target: TargetView
     classes: list[ClassCoverage] = field(default_factory=list)
     staff: Counts = field(default_factory=Counts)
@@ -198,6 +198,7 @@ class _Tree:
             (t.school_id, t.unit_id): t
             for t in db.session.scalars(select(Target).where(Target.school_year_id == year.id, owners))
         }
+        self._views: dict[int | None, TargetView] = {}
         self.children: dict[int | None, list[Unit]] = defaultdict(list)
         for unit in self.units.values():
             self.children[unit.parent_id].append(unit)
@@ -218,12 +219,17 @@ class _Tree:
         return found
 
     def unit_target(self, unit_id: int | None) -> TargetView:
-        while unit_id is not None and unit_id in self.units:
-            target = self.targets.get((None, unit_id))
+        if unit_id in self._views:  # asked once per school: 600 times for a province, for ~30 units
+            return self._views[unit_id]
+        view, current = TargetView(), unit_id
+        while current is not None and current in self.units:
+            target = self.targets.get((None, current))
             if target:
-                return _view(target, self.units[unit_id].name)
-            unit_id = self.units[unit_id].parent_id
-        return TargetView()
+                view = _view(target, self.units[current].name)
+                break
+            current = self.units[current].parent_id
+        self._views[unit_id] = view
+        return view
 
     def school_target(self, school: School) -> TargetView:
         target = self.targets.get((school.id, None))
@@ -242,25 +248,27 @@ def _has_started(user_id_column):
     )
 
 
-def _coverage(schools: list[School], year: SchoolYear, tree: _Tree, per_class: bool = True) -> list[SchoolCoverage]:
+def _coverage(
+    schools: list[School], year: SchoolYear, tree: _Tree, per_class: bool = True, staff_started: bool = False
+) -> list[SchoolCoverage]:
     """Two queries whatever the number of schools: classes from the enrolment flags, then staff.
 
-    `per_class=False` sums per school and grade instead (a row per grade, no class name): what the unit
-    pages and reports show, and a tenth of the rows to carry for a province."""
+    The database groups by class, in index order (no sort of the 300,000 entries a province reads);
+    `per_class=False` then sums the classes per school and grade here, what the unit pages and reports show. Staff who started cost two probes per person: only a school's own export shows them."""
     result = {s.id: SchoolCoverage(s, tree.school_target(s)) for s in schools}
     if not result:
         return []
     grades = sorted({g for coverage in result.values() for g in coverage.target.grades})
-    level = (SchoolClass.id, SchoolClass.name) if per_class else ()
     rows = db.session.execute(
         select(
+            SchoolClass.id,
             SchoolClass.school_id,
             SchoolClass.grade,
+            SchoolClass.name,
             func.count(Enrollment.id),
             func.count(Enrollment.id).filter(Enrollment.has_started),
             func.count(Enrollment.completed_at),
             func.coalesce(func.sum(Enrollment.families_confirmed), 0),
-            *level,
         )
         .select_from(SchoolClass)
         .outerjoin(Enrollment, Enrollment.class_id == SchoolClass.id)
@@ -269,20 +277,28 @@ def _coverage(schools: list[School], year: SchoolYear, tree: _Tree, per_class: b
             SchoolClass.school_id.in_(list(result)),
             SchoolClass.grade.in_(grades),  # the other grades never count: not even read
         )
-        .group_by(SchoolClass.school_id, SchoolClass.grade, *level)
+        # The order of the (school, year, name) index: SQLite seeks the schools' classes and groups without a
+        # sort. Grouping by id alone made it walk every class of the year, so a ward's page grew with the city.
+        .group_by(SchoolClass.school_id, SchoolClass.name, SchoolClass.id)
     )
-    for school_id, grade, enrolled, began, done, fams, *cls in rows:
+    per_grade: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for class_id, school_id, grade, name, enrolled, began, done, fams in rows:
         coverage = result[school_id]
-        if grade in coverage.target.grades:
-            class_id, name = cls if cls else (0, "")
+        if grade not in coverage.target.grades:
+            continue
+        if per_class:
             coverage.classes.append(ClassCoverage(enrolled, began, done, int(fams), class_id, name, grade))
+        else:
+            sums = per_grade[school_id, grade]
+            sums[0] += enrolled
+            sums[1] += began
+            sums[2] += done
+            sums[3] += fams
+    for (school_id, grade), (enrolled, began, done, fams) in per_grade.items():
+        result[school_id].classes.append(ClassCoverage(enrolled, began, done, int(fams), grade=grade))
+    started = func.count(User.id).filter(_has_started(User.id)) if staff_started else literal(0)
     staff_rows = db.session.execute(
-        select(
-            User.school_id,
-            func.count(User.id),
-            func.count(User.id).filter(_has_started(User.id)),
-            func.count(Certificate.id),
-        )
+        select(User.school_id, func.count(User.id), started, func.count(Certificate.id))
         .outerjoin(Certificate, Certificate.user_id == User.id)
         .where(
             User.role.in_([Role.TEACHER, Role.SCHOOL_ADMIN]),
@@ -300,7 +316,7 @@ def _coverage(schools: list[School], year: SchoolYear, tree: _Tree, per_class: b
 
 def school_coverage(school: School, year: SchoolYear) -> SchoolCoverage:
     tree = _Tree(year, _units_around(school.unit_id, with_subtree=False), [school.id])
-    return _coverage([school], year, tree)[0]
+    return _coverage([school], year, tree, staff_started=True)[0]
 
 
 def unit_coverage(unit: Unit, year: SchoolYear, per_class: bool = True) -> UnitCoverage:
@@ -309,7 +325,14 @@ def unit_coverage(unit: Unit, year: SchoolYear, per_class: bool = True) -> UnitC
     The pages and reports pass `per_class=False` (totals per school and grade); the exports list classes."""
     units = _units_around(unit.id, with_subtree=True)
     below = _Tree.subtree_of(units, unit.id)
-    schools = list(db.session.scalars(select(School).where(School.unit_id.in_(below)).order_by(School.name)))
+    # Plain rows, not School objects: a province has 600 and every use reads only these four columns.
+    schools = list(
+        db.session.execute(
+            select(School.id, School.code, School.name, School.unit_id)
+            .where(School.unit_id.in_(below))
+            .order_by(School.name)
+        )
+    )
     tree = _Tree(year, units, [s.id for s in schools])
     coverages = _coverage(schools, year, tree, per_class)
     coverages.sort(key=lambda s: (-s.shortfall, -s.gap, s.school.name))
