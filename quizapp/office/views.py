@@ -67,9 +67,8 @@ def overview():
     schools = sorted(coverage.direct_schools, key=SORTS[sort][1])
     path = [u for u in coverage.path if current_scope().manages_unit(u.id)]
     own = unit.id == current_scope().own_unit_id
-    school_ids = [s.school.id for s in coverage.schools]
     chart = timeline_chart(
-        completions_timeline(school_ids, year, coverage.target, coverage.total.enrolled), clock.today()
+        completions_timeline(coverage.school_ids, year, coverage.target, coverage.total.enrolled), clock.today()
     )
     return render_template(
         "office/overview.html",

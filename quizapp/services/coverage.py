@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
-from sqlalchemy import exists, func, literal, or_, select, text
+from sqlalchemy import Select, bindparam, exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from .. import clock
@@ -162,6 +162,7 @@ class UnitCoverage(_RollUp):
     schools: list[SchoolCoverage]  # every school beneath the unit, at any depth
     children: list[UnitRow]  # the direct child units, by name
     path: list[Unit] = field(default_factory=list)  # the units above, the root first (for breadcrumbs)
+    school_ids: Select | None = None  # the schools beneath, as a subquery (for completions_timeline)
 
     @property
     def direct_schools(self) -> list[SchoolCoverage]:
@@ -169,20 +170,26 @@ class UnitCoverage(_RollUp):
         return [s for s in self.schools if s.school.unit_id == self.unit.id]
 
 
+@cache  # built once: constructing the recursive statements cost more than running them (~5 ms a page)
+def _tree_queries() -> tuple[Select, Select]:
+    """The ids of a unit's subtree and of its ancestors, by recursive CTEs; UNION stops on a cycle."""
+    down = select(Unit.id).where(Unit.id == bindparam("unit_id")).cte("subtree", recursive=True)
+    child = aliased(Unit)
+    down = down.union(select(child.id).where(child.parent_id == down.c.id))
+    up = select(Unit.id, Unit.parent_id).where(Unit.id == bindparam("unit_id")).cte("ancestors", recursive=True)
+    parent = aliased(Unit)
+    up = up.union(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
+    return select(down.c.id), select(up.c.id)
+
+
 def unit_subtree_ids(unit_id: int) -> set[int]:
     """The unit and every unit beneath it, by a recursive query over unit.parent_id (see docs/architecture.md)."""
-    subtree = select(Unit.id).where(Unit.id == unit_id).cte("subtree", recursive=True)
-    child = aliased(Unit)
-    subtree = subtree.union(select(child.id).where(child.parent_id == subtree.c.id))  # UNION: stops on a cycle
-    return set(db.session.scalars(select(subtree.c.id)))
+    return set(db.session.scalars(_tree_queries()[0], {"unit_id": unit_id}))
 
 
 def _units_around(unit_id: int, with_subtree: bool) -> dict[int, Unit]:
     """The unit's ancestors (for targets set higher up) and, when asked, its whole subtree: two queries."""
-    up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte("ancestors", recursive=True)
-    parent = aliased(Unit)
-    up = up.union(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
-    ids = set(db.session.scalars(select(up.c.id)))
+    ids = set(db.session.scalars(_tree_queries()[1], {"unit_id": unit_id}))
     if with_subtree:
         ids |= unit_subtree_ids(unit_id)
     return {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
@@ -191,7 +198,7 @@ def _units_around(unit_id: int, with_subtree: bool) -> dict[int, Unit]:
 class _Tree:
     """The units a page needs (its subtree and ancestors, never the whole tree) and their targets for the year."""
 
-    def __init__(self, year: SchoolYear, units: dict[int, Unit], school_ids: list[int]):
+    def __init__(self, year: SchoolYear, units: dict[int, Unit], school_ids: list[int] | Select):
         self.units = units
         owners = or_(Target.unit_id.in_(list(units)), Target.school_id.in_(school_ids))
         self.targets = {
@@ -249,7 +256,12 @@ def _has_started(user_id_column):
 
 
 def _coverage(
-    schools: list[School], year: SchoolYear, tree: _Tree, per_class: bool = True, staff_started: bool = False
+    schools: list[School],
+    year: SchoolYear,
+    tree: _Tree,
+    per_class: bool = True,
+    staff_started: bool = False,
+    school_ids: list[int] | Select | None = None,
 ) -> list[SchoolCoverage]:
     """Two queries whatever the number of schools: classes from the enrolment flags, then staff.
 
@@ -259,6 +271,7 @@ def _coverage(
     if not result:
         return []
     grades = sorted({g for coverage in result.values() for g in coverage.target.grades})
+    school_ids = list(result) if school_ids is None else school_ids
     rows = db.session.execute(
         select(
             SchoolClass.id,
@@ -274,7 +287,7 @@ def _coverage(
         .outerjoin(Enrollment, Enrollment.class_id == SchoolClass.id)
         .where(
             SchoolClass.school_year_id == year.id,
-            SchoolClass.school_id.in_(list(result)),
+            SchoolClass.school_id.in_(school_ids),
             SchoolClass.grade.in_(grades),  # the other grades never count: not even read
         )
         # The order of the (school, year, name) index: SQLite seeks the schools' classes and groups without a
@@ -302,7 +315,7 @@ def _coverage(
         .outerjoin(Certificate, Certificate.user_id == User.id)
         .where(
             User.role.in_([Role.TEACHER, Role.SCHOOL_ADMIN]),
-            User.school_id.in_(list(result)),
+            User.school_id.in_(school_ids),
             User.is_active_account,
         )
         .group_by(User.school_id)
@@ -333,8 +346,10 @@ def unit_coverage(unit: Unit, year: SchoolYear, per_class: bool = True) -> UnitC
             .order_by(School.name)
         )
     )
-    tree = _Tree(year, units, [s.id for s in schools])
-    coverages = _coverage(schools, year, tree, per_class)
+    # The schools as a subquery on the ~30 units, not a list of 600 ids bound into every statement.
+    in_subtree = select(School.id).where(School.unit_id.in_(below))
+    tree = _Tree(year, units, in_subtree)
+    coverages = _coverage(schools, year, tree, per_class, school_ids=in_subtree)
     coverages.sort(key=lambda s: (-s.shortfall, -s.gap, s.school.name))
     # Each school goes to the child unit it lies beneath: one walk up per school's unit, not a scan per child.
     child_of: dict[int, int] = {}
@@ -353,7 +368,7 @@ def unit_coverage(unit: Unit, year: SchoolYear, per_class: bool = True) -> UnitC
     while parent is not None and parent in units and len(path) < len(units):  # len: a cycle cannot hang it
         path.insert(0, units[parent])
         parent = units[parent].parent_id
-    return UnitCoverage(unit, tree.unit_target(unit.id), coverages, children, path)
+    return UnitCoverage(unit, tree.unit_target(unit.id), coverages, children, path, in_subtree)
 
 
 @dataclass
@@ -375,7 +390,9 @@ class Timeline:
         return round(self.goal * elapsed / span)
 
 
-def completions_timeline(school_ids: list[int], year: SchoolYear, target: TargetView, enrolled: int) -> Timeline:
+def completions_timeline(
+    school_ids: list[int] | Select, year: SchoolYear, target: TargetView, enrolled: int
+) -> Timeline:
     """One query: completions of students enrolled this year in target-grade classes, per day.
 
     Reads the completion time kept on each enrolment (models/coverage_flags.py), so it never joins certificates.
