@@ -185,7 +185,22 @@ class SheetQuestion:
 
 def answer_sheet(attempt: Attempt) -> list[SheetQuestion]:
     """An attempt's questions with their choices' answer key, in one query (the submit and autosave path)."""
-    rows = db.session.execute(
+    rows = db.session.execute(_sheet_query(), {"attempt_id": attempt.id}).all()
+    items: dict[int, tuple] = {}
+    choices: dict[int, dict[int, ShownChoice]] = {}
+    for item_id, position, response, order, kind, choice_id, is_right, step in rows:
+        items.setdefault(item_id, (position, response, order, kind))
+        choices.setdefault(item_id, {})[choice_id] = ShownChoice(is_right, step)
+    return [
+        SheetQuestion(item_id, position, kind, response, [choices[item_id][cid] for cid in order])
+        for item_id, (position, response, order, kind) in items.items()
+    ]
+
+
+@functools.cache
+def _sheet_query():
+    """Built once per process, with a bound parameter."""
+    return (
         select(
             AttemptQuestion.id,
             AttemptQuestion.position,
@@ -198,18 +213,9 @@ def answer_sheet(attempt: Attempt) -> list[SheetQuestion]:
         )
         .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
         .join(Choice, Choice.version_id == QuestionVersion.id)
-        .where(AttemptQuestion.attempt_id == attempt.id)
+        .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
         .order_by(AttemptQuestion.position)
-    ).all()
-    items: dict[int, tuple] = {}
-    choices: dict[int, dict[int, ShownChoice]] = {}
-    for item_id, position, response, order, kind, choice_id, is_right, step in rows:
-        items.setdefault(item_id, (position, response, order, kind))
-        choices.setdefault(item_id, {})[choice_id] = ShownChoice(is_right, step)
-    return [
-        SheetQuestion(item_id, position, kind, response, [choices[item_id][cid] for cid in order])
-        for item_id, (position, response, order, kind) in items.items()
-    ]
+    )
 
 
 def read_responses(questions: Sequence[ShownQuestion | SheetQuestion], form: Mapping) -> dict[int, list[int]]:
