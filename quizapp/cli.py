@@ -81,27 +81,38 @@ def set_password(username: str, password: str) -> None:
 
 
 @coverage_cli.command("verify")
-@click.option("--fix", is_flag=True, help="Tính lại mọi lượt ghi danh khi thấy sai lệch.")
+@click.option("--fix", is_flag=True, help="Tính lại mọi lượt ghi danh và các bộ đếm khi thấy sai lệch.")
 def coverage_verify(fix: bool) -> None:
-    """Recompute each enrolment's started / completed / relatives from the raw rows and report differences."""
-    from .services.coverage import repair_flags, verify_flags
+    """Recompute each enrolment's started / completed / relatives from the raw rows, and the per-class and
+    per-day counters from those, and report every difference."""
+    from .services.coverage import repair_flags, verify_counters, verify_flags
 
     checked, differences = verify_flags()
-    if not differences:
-        click.echo(f"Khớp: đã kiểm tra {checked} lượt ghi danh, không có sai lệch.")
+    counters = verify_counters()
+    if not differences and not counters:
+        click.echo(f"Khớp: đã kiểm tra {checked} lượt ghi danh và các bộ đếm theo lớp, theo ngày; không có sai lệch.")
         return
-    click.echo(f"Sai lệch ở {len(differences)} lượt ghi danh (hiện tối đa 50):", err=True)
+    if differences:
+        click.echo(f"Sai lệch ở {len(differences)} lượt ghi danh (hiện tối đa 50):", err=True)
     for d in differences:
         click.echo(
             f"  ghi danh {d.enrollment_id} (học sinh {d.student_id}): đang lưu (bắt đầu, hoàn thành, người thân) = "
             f"{d.stored}, tính lại từ dữ liệu gốc = {d.expected}",
             err=True,
         )
+    if counters:
+        click.echo(f"Sai lệch ở {len(counters)} bộ đếm (hiện tối đa 50 mỗi bảng):", err=True)
+    for c in counters:
+        click.echo(f"  {c.table} {c.key}: đang lưu = {c.stored}, tính lại từ dữ liệu gốc = {c.expected}", err=True)
     if not fix:
         raise SystemExit(1)
     repair_flags()
     db.session.commit()
     checked, differences = verify_flags()
-    click.echo(f"Đã tính lại; kiểm tra lại {checked} lượt ghi danh: {len(differences)} sai lệch.")
-    if differences:
+    counters = verify_counters()
+    click.echo(
+        f"Đã tính lại; kiểm tra lại {checked} lượt ghi danh: {len(differences)} sai lệch, "
+        f"bộ đếm: {len(counters)} sai lệch."
+    )
+    if differences or counters:
         raise SystemExit(1)

@@ -4,6 +4,7 @@ from ..extensions import db
 from . import coverage_flags
 from .audit import AUDIT_LABELS, AuditAction, AuditEvent
 from .content import Choice, Lesson, Page, ProgrammeEntry, Question, QuestionKind, QuestionVersion, Quiz
+from .coverage_counts import ClassCoverageCount, SchoolCompletionDay
 from .jobs import BackgroundJob, JobStatus
 from .org import Enrollment, School, SchoolClass, SchoolYear, Target, TeacherAssignment, Unit
 from .people import ROLE_LABELS, Role, User
@@ -33,6 +34,7 @@ __all__ = [
     "IssuedReport",
     "JobStatus",
     "Choice",
+    "ClassCoverageCount",
     "Enrollment",
     "FamilyOutreach",
     "Lesson",
@@ -50,6 +52,7 @@ __all__ = [
     "ROLE_LABELS",
     "Role",
     "School",
+    "SchoolCompletionDay",
     "SchoolClass",
     "SchoolYear",
     "Target",
