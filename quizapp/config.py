@@ -93,7 +93,7 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
         "REMEMBER_COOKIE_DURATION": REMEMBER_DAYS * 24 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,  # a quiz may stay open for a whole class period
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},  # pool_pre_ping: set below, from the database in use
         # Failed-login counters: in the app database by default (shared by every worker), or redis://…
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "database://"),
         "RATELIMIT_HEADERS_ENABLED": False,
@@ -108,6 +108,10 @@ def load_config(instance_path: str, test_config: dict | None = None) -> dict:
     }
     if test_config:
         config.update(test_config)
+    # A server that restarted leaves dead pooled connections: test each one before use. An SQLite file has
+    # no server to lose, and that extra round trip on every request would buy nothing.
+    server = not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": server, **config["SQLALCHEMY_ENGINE_OPTIONS"]}
     _refuse_unsafe(config)
     return config
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -96,7 +96,13 @@ def learner_grade(user: User) -> int | None:
 
 def programme_lessons(grade: int | None) -> list[Lesson]:
     """Required, active lessons for a grade (or for any grade when None), in programme order."""
-    query = select(Lesson).where(Lesson.active).options(selectinload(Lesson.quiz)).order_by(Lesson.position, Lesson.id)
+    # The lesson's text is not needed to list the programme: it is most of the row.
+    query = (
+        select(Lesson)
+        .where(Lesson.active)
+        .options(defer(Lesson.body_html), selectinload(Lesson.quiz))
+        .order_by(Lesson.position, Lesson.id)
+    )
     entries = select(ProgrammeEntry.lesson_id)
     if grade is not None:
         entries = entries.where(ProgrammeEntry.grade == grade)
