@@ -30,14 +30,14 @@ def upgrade():
         batch_op.create_index('ix_user_school_role', ['school_id', 'role'], unique=False)
     bind = op.get_bind()
     # Triggers are created after the batch copy of the table (which would drop them on SQLite).
-    for statement in trigger_statements(bind.dialect.name):
+    for statement in trigger_statements(bind.dialect.name, counters=False):
         op.execute(statement)
     op.execute(REFRESH_ALL)
 
 
 def downgrade():
     bind = op.get_bind()
-    for statement in trigger_statements(bind.dialect.name):
+    for statement in trigger_statements(bind.dialect.name, counters=False):
         if statement.startswith('DROP TRIGGER'):
             op.execute(statement)
     with op.batch_alter_table('user', schema=None) as batch_op:

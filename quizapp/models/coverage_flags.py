@@ -152,12 +152,12 @@ def _counter_triggers(dialect: str) -> list[tuple[str, str, str, str | None, lis
     ]
 
 
-def trigger_statements(dialect: str, counters: bool = False) -> list[str]:
+def trigger_statements(dialect: str, counters: bool = True) -> list[str]:
     """CREATE statements for the coverage triggers on SQLite or PostgreSQL (idempotent on both).
 
-    `counters=True` adds the counter triggers: every caller from migration 0008 on (a SQLite batch migration
-    that recreates enrollment or school_class drops their triggers) must pass it. The default stays False
-    because migration 0003 calls this before the counter tables exist (SQLite rejects a trigger on them)."""
+    By default with the counter triggers: a later SQLite batch migration that recreates enrollment or
+    school_class drops their triggers and must put all of them back. Only migration 0003, which runs before
+    the counter tables exist (SQLite rejects a trigger on them), passes counters=False."""
     triggers = [(name, table, when, None, body) for name, table, when, body in _TRIGGERS]
     if counters:
         triggers += _counter_triggers(dialect)

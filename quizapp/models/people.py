@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
         UniqueConstraint("school_id", "student_code", name="uq_user_school_student_code"),
         # A school's staff without walking its hundreds of students (coverage pages count staff per school).
         Index("ix_user_school_role", "school_id", "role"),
+        # Logins and imports look usernames up case-insensitively: without it, a scan of every user.
+        Index("ix_user_username_lower", text("lower(username)")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
