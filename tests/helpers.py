@@ -52,16 +52,17 @@ def attempts_of(app, username_id: int) -> list[Attempt]:
 
 
 @contextmanager
-def count_queries(app):
-    """Count the SQL statements the app runs inside the block."""
+def count_queries(app, kinds: tuple[str, ...] | None = None):
+    """Count the SQL statements the app runs inside the block (only those starting with `kinds`, if given)."""
     from sqlalchemy import event
 
     with app.app_context():
         engine = db.engine
     counter = {"n": 0}
 
-    def before(*_args, **_kwargs):
-        counter["n"] += 1
+    def before(_conn, _cursor, statement, *_args, **_kwargs):
+        if kinds is None or statement.lstrip().split(" ", 1)[0].upper() in kinds:
+            counter["n"] += 1
 
     event.listen(engine, "before_cursor_execute", before)
     try:
@@ -110,21 +111,6 @@ def give_attempts(app, user_ids: list[int], quiz_key: str, right: bool = True) -
         db.session.commit()
 
 
-@contextmanager
 def count_writes(app):
     """Count the INSERT/UPDATE/DELETE statements the app runs inside the block."""
-    from sqlalchemy import event
-
-    with app.app_context():
-        engine = db.engine
-    counter = {"n": 0}
-
-    def before(_conn, _cursor, statement, *_args, **_kwargs):
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            counter["n"] += 1
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield counter
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+    return count_queries(app, ("INSERT", "UPDATE", "DELETE"))

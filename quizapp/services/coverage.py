@@ -73,8 +73,24 @@ class ClassCoverage(Counts):
     grade: int = 0
 
 
+class _AgainstTarget:
+    """A total measured against its target: what is missing, and how far below it is (for ordering)."""
+
+    total: Counts
+    target: TargetView
+
+    @property
+    def gap(self) -> int:
+        return self.total.gap(self.target.percent)
+
+    @property
+    def shortfall(self) -> float:
+        """Percentage points below the target (0 when met): the order of "furthest from target"."""
+        return max(0.0, self.target.percent - self.total.percent)
+
+
 @dataclass
-class SchoolCoverage:
+class SchoolCoverage(_AgainstTarget):
     school: School  # or a row of its id, code, name and unit_id (unit_coverage: all that is read)
     target: TargetView
     classes: list[ClassCoverage] = field(default_factory=list)
@@ -102,17 +118,8 @@ class SchoolCoverage:
     def meets_target(self) -> bool:
         return bool(self.total.enrolled) and self.gap == 0
 
-    @property
-    def gap(self) -> int:
-        return self.total.gap(self.target.percent)
 
-    @property
-    def shortfall(self) -> float:
-        """Percentage points below the target (0 when met): the order of "furthest from target"."""
-        return max(0.0, self.target.percent - self.total.percent)
-
-
-class _RollUp:
+class _RollUp(_AgainstTarget):
     """Sums over a list of schools (a unit's whole subtree, or one child unit's part of it)."""
 
     schools: list[SchoolCoverage]
@@ -135,14 +142,6 @@ class _RollUp:
     @cached_property
     def schools_meeting_target(self) -> int:
         return sum(1 for s in self.schools if s.meets_target)
-
-    @property
-    def gap(self) -> int:
-        return self.total.gap(self.target.percent)
-
-    @property
-    def shortfall(self) -> float:
-        return max(0.0, self.target.percent - self.total.percent)
 
 
 @dataclass
